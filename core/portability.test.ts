@@ -73,7 +73,9 @@ describe('core/ portability guard', () => {
   });
 
   it('the core/ type check knows neither node:fs nor document', () => {
-    expect(typeErrors(violations.nodeImport).join('\n')).toMatch(/Cannot find (module|name) 'node:fs'/);
+    expect(typeErrors(violations.nodeImport).join('\n')).toMatch(
+      /Cannot find (module|name) 'node:fs'/,
+    );
     expect(typeErrors(violations.dom).join('\n')).toMatch(/Cannot find name 'document'/);
     expect(typeErrors(clean)).toEqual([]);
   });
