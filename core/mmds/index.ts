@@ -1,0 +1,19 @@
+export { applyMergePatch, isJsonObject, type JsonValue } from './json';
+export { DEFAULT_MMDS_SIZE_LIMIT, MmdsStore, type MmdsResult } from './store';
+export { DEFAULT_MMDS_IPV4_ADDRESS, isValidMmdsAddress, type MmdsConfig } from './config';
+export {
+  MAX_TOKEN_TTL_SECONDS,
+  MIN_TOKEN_TTL_SECONDS,
+  MmdsTokenAuthority,
+  type TokenResult,
+} from './tokens';
+export {
+  TOKEN_PATH,
+  createMmdsMetrics,
+  formatImds,
+  handleMmdsRequest,
+  type MmdsGuestContext,
+  type MmdsMetrics,
+  type MmdsRequest,
+  type MmdsResponse,
+} from './imds';
