@@ -1,0 +1,2 @@
+export * from './guest-address';
+export * from './guest-memory';
