@@ -168,7 +168,8 @@ export class ExitMailboxServer {
         for (let i = 0; i < spinPolls && Atomics.load(w, DOORBELL) === seen; i++);
         continue;
       }
-      const waited = Atomics.waitAsync(w, DOORBELL, seen, 50);
+      // No timeout needed: every post and stop() bumps the doorbell; 1 s only bounds the unexpected.
+      const waited = Atomics.waitAsync(w, DOORBELL, seen, 1000);
       if (waited.async) await waited.value;
       else await Promise.resolve();
     }
