@@ -5,8 +5,7 @@
 import { timingSafeEqual, createHash } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 
-/** Browsers cannot set headers on a WebSocket: they send the token as a subprotocol with this prefix. */
-export const TOKEN_SUBPROTOCOL_PREFIX = 'kindling-token.';
+import { TOKEN_SUBPROTOCOL_PREFIX } from '../../core/console/gateway-protocol';
 
 export interface AccessPolicyOptions {
   token: string;

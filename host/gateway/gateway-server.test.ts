@@ -1,7 +1,8 @@
 import { describe, it, expect, beforeEach, afterEach } from 'vitest';
 import WebSocket from 'ws';
 import { ConsoleStream } from '../../core/console/console-stream';
-import { Gateway, consoleSubprotocols } from './gateway-server';
+import { Gateway } from './gateway-server';
+import { consoleSubprotocols } from '../../core/console/gateway-protocol';
 import type { VmControlAction, VmDirectory } from './vm-directory';
 
 const TOKEN = 'test-token-0123456789abcdef';

@@ -14,8 +14,14 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { WebSocketServer, type WebSocket } from 'ws';
-import { AccessPolicy, TOKEN_SUBPROTOCOL_PREFIX, type AccessPolicyOptions } from './access-policy';
-import type { VmControlAction, VmDirectory } from './vm-directory';
+import { AccessPolicy, type AccessPolicyOptions } from './access-policy';
+export { consoleSubprotocols } from '../../core/console/gateway-protocol';
+import {
+  CONSOLE_SUBPROTOCOL,
+  VM_CONTROL_ACTIONS,
+  type VmControlAction,
+} from '../../core/console/gateway-protocol';
+import type { VmDirectory } from './vm-directory';
 
 export interface GatewayOptions extends AccessPolicyOptions {
   host: string;
@@ -25,9 +31,7 @@ export interface GatewayOptions extends AccessPolicyOptions {
   maxBodyBytes?: number;
 }
 
-/** Offered by clients next to the token subprotocol; the server selects it. */
-export const CONSOLE_SUBPROTOCOL = 'kindling.console.v1';
-const CONTROL_ACTIONS: readonly VmControlAction[] = ['pause', 'resume', 'ctrl-alt-del'];
+const CONTROL_ACTIONS = VM_CONTROL_ACTIONS;
 const CONSOLE_PATH = /^\/api\/vms\/([A-Za-z0-9_.-]{1,64})\/console$/;
 const ACTIONS_PATH = /^\/api\/vms\/([A-Za-z0-9_.-]{1,64})\/actions$/;
 
@@ -161,11 +165,6 @@ export class Gateway {
       this.policy.release(client);
     });
   }
-}
-
-/** The WebSocket subprotocols a client offers: the console protocol and the token. */
-export function consoleSubprotocols(token: string): string[] {
-  return [CONSOLE_SUBPROTOCOL, TOKEN_SUBPROTOCOL_PREFIX + token];
 }
 
 function reply(res: ServerResponse, status: number, body?: unknown): void {
