@@ -90,23 +90,30 @@ check('prettier', 'npx', ['prettier', '--check', '.']);
 check('typecheck', 'npx', ['tsc', '-b']);
 check('build', 'npm', ['run', '--silent', 'build']);
 
-const vitestOk = run('npx', [
-  'vitest',
-  'run',
-  '--reporter=default',
-  '--reporter=json',
-  '--outputFile.json=.test-results/vitest.json',
-]);
-const vitest = readJson('.test-results/vitest.json');
-if (vitest) {
-  results.passed += vitest.numPassedTests;
-  results.failed += vitest.numFailedTests;
-  results.skipped += vitest.numPendingTests + vitest.numTodoTests;
-  if (vitest.numFailedTests > 0 || !vitestOk) failures.push('vitest');
-  if (!vitestOk && vitest.numFailedTests === 0) results.failed++; // e.g. a suite that failed to load
-} else {
-  results.failed++;
-  failures.push('vitest (no report)');
+// Unit tests first (parallel), then integration tests (boots, QEMU, daemons: one file at a time),
+// as two passes so the slow suites never compete with the parallel ones for the two cores.
+for (const project of ['unit', 'integration']) {
+  const report = `.test-results/vitest-${project}.json`;
+  const ok = run('npx', [
+    'vitest',
+    'run',
+    '--project',
+    project,
+    '--reporter=default',
+    '--reporter=json',
+    `--outputFile.json=${report}`,
+  ]);
+  const vitest = readJson(report);
+  if (vitest) {
+    results.passed += vitest.numPassedTests;
+    results.failed += vitest.numFailedTests;
+    results.skipped += vitest.numPendingTests + vitest.numTodoTests;
+    if (vitest.numFailedTests > 0 || !ok) failures.push(`vitest ${project}`);
+    if (!ok && vitest.numFailedTests === 0) results.failed++; // e.g. a file that failed to load
+  } else {
+    results.failed++;
+    failures.push(`vitest ${project} (no report)`);
+  }
 }
 
 const e2eOk = run('npx', ['playwright', 'test'], {
