@@ -1,0 +1,183 @@
+// RV64GC interpreter entry point: run(), hart_reset() and helpers for the loader.
+// See cpu/README.md for the design and cpu/layout/ for the shared-memory layout.
+import * as S from './state';
+import * as B from './bits';
+import * as H from '../layout/hart-state';
+import { MAX_HARTS, STATICS_LIMIT, MACHINE_CONFIG_BASE } from '../layout/wasm-memory';
+import { CFG_POLL_INTERVAL } from '../layout/machine-config';
+import { EXIT_BUDGET, EXIT_FATAL, EXIT_STOP_REQUESTED } from '../layout/exit-reasons';
+import { fetch, loadSlow, storeSlow } from './memory';
+import { execute } from './execute';
+import { buildRvcTable, rvcLookup, expandCompressed } from './compressed';
+import {
+  trapPending,
+  takePendingException,
+  checkInterrupts,
+  illegal,
+  clearTrap,
+  raise,
+} from './trap';
+import * as M from './mmu';
+
+export * from './fpu/index';
+
+buildRvcTable();
+
+/** Runs hart `hart` for up to `budget` instructions; returns an EXIT_* reason. */
+export function run(hart: i32, budget: i32): i32 {
+  if (hart < 0 || hart >= MAX_HARTS || <usize>__heap_base > <usize>STATICS_LIMIT) return EXIT_FATAL;
+  S.selectHart(hart);
+  if (S.ramSize == 0 || (S.ramSize & 0xfff) != 0) return EXIT_FATAL;
+  const hb = S.hb;
+  S.pc = load<u64>(hb + H.HS_PC) & ~(<u64>1); // IALIGN=16: a platform-written odd pc is rounded
+  S.priv = load<i32>(hb + H.HS_PRIV);
+  S.instret = load<u64>(hb + H.HS_MINSTRET);
+  S.exitReason = -1;
+  M.onPrivilegeChange();
+  let interval = load<i32>(MACHINE_CONFIG_BASE + CFG_POLL_INTERVAL);
+  if (interval <= 0) interval = 1024;
+  let left = budget;
+  while (true) {
+    if (atomic.load<i32>(hb + H.HS_CONTROL) != 0) S.requestExit(EXIT_STOP_REQUESTED);
+    if (S.exitReason >= 0) break;
+    checkInterrupts();
+    if (left <= 0 || S.exitReason >= 0) break;
+    let n = left < interval ? left : interval;
+    left -= n;
+    S.attention = false;
+    while (n > 0) {
+      n--;
+      step();
+      if (S.attention) break;
+    }
+    left += n;
+  }
+  store<u64>(hb + H.HS_PC, S.pc);
+  store<i32>(hb + H.HS_PRIV, S.priv);
+  store<u64>(hb + H.HS_MINSTRET, S.instret);
+  return S.exitReason >= 0 ? S.exitReason : EXIT_BUDGET;
+}
+
+/** Fetch, decode and execute one instruction, or take the exception it raised. */
+@inline function step(): void {
+  const raw = fetch();
+  if (trapPending) {
+    takePendingException();
+    return;
+  }
+  let inst = raw;
+  let next = S.pc + 4;
+  if ((raw & 3) != 3) {
+    inst = rvcLookup(raw);
+    next = S.pc + 2;
+  }
+  S.rawInst = raw;
+  let npc = next;
+  if (inst == 0) illegal();
+  else npc = execute(inst, S.pc, next);
+  store<u64>(S.xb, 0); // x0 stays zero whatever was written to it
+  if (trapPending) {
+    takePendingException();
+  } else {
+    S.pc = npc;
+    S.instret++;
+  }
+}
+
+/** Reset a hart: clear its state block, then set pc, a0, a1 and the privilege level.
+ * Starting in S- or U-mode (a machine that provides SBI) delegates every delegable exception and
+ * the supervisor interrupts to S-mode, enables the counters and Sstc, since no M-mode firmware
+ * exists to do it. */
+export function hart_reset(hart: i32, pc: i64, a0: i64, a1: i64, priv: i32): void {
+  if (hart < 0 || hart >= MAX_HARTS) return;
+  S.selectHart(hart);
+  const hb = S.hb;
+  // Interrupt lines raised by devices and the VMM's control word are not the hart's own state:
+  // they survive a reset (a level-triggered line is still asserted; a pause is still requested).
+  const pending = atomic.load<u32>(hb + H.HS_PENDING);
+  const control = atomic.load<u32>(hb + H.HS_CONTROL);
+  memory.fill(hb, 0, H.HS_END);
+  atomic.store<u32>(hb + H.HS_PENDING, pending & ~(<u32>B.MIP_MSIP));
+  atomic.store<u32>(hb + H.HS_CONTROL, control);
+  const p = priv == S.PRIV_M || priv == S.PRIV_S ? priv : S.PRIV_U;
+  store<u64>(hb + H.HS_PC, <u64>pc);
+  store<i32>(hb + H.HS_PRIV, p);
+  store<u64>(hb + H.HS_X + 10 * 8, <u64>a0);
+  store<u64>(hb + H.HS_X + 11 * 8, <u64>a1);
+  store<u64>(hb + H.HS_MTIMECMP, <u64>-1);
+  store<u64>(hb + H.HS_STIMECMP, <u64>-1);
+  store<u64>(hb + H.HS_RESERVATION_ADDR, <u64>-1);
+  store<u64>(hb + H.HS_MSTATUS, <u64>1 << B.MSTATUS_FS_SHIFT); // FS = Initial
+  store<i32>(hb + H.HS_TLB_EPOCH, 1);
+  if (p != S.PRIV_M) {
+    store<u64>(hb + H.HS_MEDELEG, B.MEDELEG_WRITABLE & ~(<u64>1 << B.CAUSE_ECALL_S));
+    store<u64>(hb + H.HS_MIDELEG, B.MIDELEG_WRITABLE);
+    store<u64>(hb + H.HS_MCOUNTEREN, 7);
+    store<u64>(hb + H.HS_MENVCFG, B.MENVCFG_STCE);
+  }
+}
+
+/** Invalidate a hart's TLBs (after restoring a snapshot or editing page tables from outside). */
+export function tlb_flush(hart: i32): void {
+  if (hart < 0 || hart >= MAX_HARTS) return;
+  S.selectHart(hart);
+  M.flushTlb();
+}
+
+/** Debug translation for tools: physical address of `va` for the hart's current mode and access
+ * kind (0 fetch, 1 load, 2 store), or -1 if it faults. Sets A/D bits like a real access. */
+export function translate_address(hart: i32, va: i64, access: i32): i64 {
+  if (hart < 0 || hart >= MAX_HARTS || access < 0 || access > 2) return -1;
+  S.selectHart(hart);
+  S.priv = load<i32>(S.hb + H.HS_PRIV);
+  const pa = M.translate(<u64>va, access);
+  if (trapPending) {
+    clearTrap(); // the fault belongs to a tool query, not to the guest
+    return -1;
+  }
+  return <i64>pa;
+}
+
+/** The 32-bit equivalent of a 16-bit compressed instruction, 0 if illegal (decoder tests). */
+export function rvc_expand(h: u32): u32 {
+  return (h & 3) == 3 ? 0 : expandCompressed(h & 0xffff);
+}
+
+/** Highest address used by AssemblyScript statics (must stay below STATICS_LIMIT). */
+export function statics_end(): u32 {
+  return <u32>__heap_base;
+}
+
+// Helpers for a future JIT: translated blocks (WASM functions in a shared table, called from run()
+// for the hart run() selected) use the same slow paths and trap machinery as the interpreter.
+
+/** Zero-extended guest load of 1, 2, 4 or 8 bytes through the MMU; check jit_trap_pending(). */
+export function jit_load(va: i64, size: i32): i64 {
+  return <i64>loadSlow(<u64>va, <u64>size);
+}
+
+/** Guest store of 1, 2, 4 or 8 bytes through the MMU; check jit_trap_pending(). */
+export function jit_store(va: i64, size: i32, value: i64): void {
+  storeSlow(<u64>va, <u64>size, <u64>value);
+}
+
+/** Raise a synchronous exception for the instruction being executed. */
+export function jit_raise(cause: i64, tval: i64): void {
+  raise(<u64>cause, <u64>tval);
+}
+
+/** 1 if the current instruction raised an exception that run() will take. */
+export function jit_trap_pending(): i32 {
+  return trapPending ? 1 : 0;
+}
+
+/** TLB tag suffix (epoch << 4 | mode key) that data accesses of the hart run() selected must
+ * match: a TLB entry hits when tag == (va & ~0xfff) | key (see mmu.ts). */
+export function tlb_data_key(): i64 {
+  return <i64>M.dataKey;
+}
+
+/** The same for instruction fetch. */
+export function tlb_fetch_key(): i64 {
+  return <i64>M.fetchKey;
+}

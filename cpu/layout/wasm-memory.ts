@@ -1,0 +1,27 @@
+// Where things live inside the one shared WebAssembly.Memory. Valid AssemblyScript AND TypeScript:
+// only `export const NAME = <integer literal>;` lines, so both sides import this same file.
+
+/** Size of a WebAssembly page in bytes. */
+export const WASM_PAGE_SIZE = 65536;
+/** Maximum pages the module declares for its imported shared memory (4 GiB). */
+export const WASM_MAX_PAGES = 65536;
+/** AssemblyScript statics live below this address (checked at instantiation via __heap_base). */
+export const STATICS_LIMIT = 524288;
+/** Expansion table of every 16-bit compressed pattern to its 32-bit equivalent (0 = illegal):
+ * 65536 u32 entries at 0x8_0000, filled identically by every instance at instantiation. */
+export const RVC_TABLE_BASE = 524288;
+export const RVC_TABLE_SIZE = 262144;
+/** Machine configuration words (see machine-config.ts for offsets), 4 KiB block at 0xF_0000. */
+export const MACHINE_CONFIG_BASE = 983040;
+/** First hart state block (0x10_0000); hart n lives at HART_STATE_BASE + n * HART_STRIDE. */
+export const HART_STATE_BASE = 1048576;
+/** Bytes per hart state block (16 KiB: registers, CSRs, counters, TLBs). */
+export const HART_STRIDE = 16384;
+/** Maximum number of harts a machine can have. */
+export const MAX_HARTS = 8;
+/** Guest RAM starts here inside the WASM memory (0x20_0000), 2 MiB aligned. */
+export const GUEST_RAM_WASM_BASE = 2097152;
+/** Guest physical address that maps to GUEST_RAM_WASM_BASE (0x8000_0000). */
+export const GUEST_RAM_PHYS_BASE = 2147483648;
+/** Pages below guest RAM: the module's declared minimum memory. */
+export const WASM_MIN_PAGES = 32;
