@@ -71,6 +71,8 @@ export default tseslint.config(
   ...tseslint.configs.recommended,
   {
     rules: {
+      // A binding a closure reads before its one assignment (late-bound callbacks) stays `let`.
+      'prefer-const': ['error', { ignoreReadBeforeAssign: true }],
       '@typescript-eslint/no-unused-vars': [
         'error',
         { argsIgnorePattern: '^_', varsIgnorePattern: '^_' },
@@ -91,7 +93,7 @@ export default tseslint.config(
     languageOptions: { globals: { ...globals.browser, ...globals.worker } },
   },
   {
-    files: ['web/**/*.{ts,tsx}', 'workers/**/*.ts'],
+    files: ['web/**/*.{ts,tsx}', 'workers/browser/**/*.ts', 'workers/common/**/*.ts'],
     rules: {
       'no-restricted-imports': [
         'error',

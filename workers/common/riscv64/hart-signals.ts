@@ -6,11 +6,10 @@
  */
 import { HART_STATE_BASE, HART_STRIDE } from '../../../cpu/layout/wasm-memory';
 import { HS_CONTROL, HS_PENDING } from '../../../cpu/layout/hart-state';
+import { PendingWordSink } from '../../../core/arch/riscv64/pending-word-sink';
 
-/** mip bit numbers (privileged spec). */
+/** mip.SSIP: set by SBI IPIs from any thread, cleared by the guest through sip. */
 const SSIP = 1 << 1;
-const SEIP = 1 << 9;
-const MEIP = 1 << 11;
 
 /** Control-word bits: why the VMM or another hart wants a hart out of run(). */
 export const HartControl = {
@@ -22,9 +21,12 @@ export const HartControl = {
 
 export class HartSignals {
   private readonly words: Int32Array;
+  /** The PLIC's view of the pending words (MEIP/SEIP). */
+  readonly interrupts: PendingWordSink;
 
   constructor(memoryBuffer: SharedArrayBuffer | ArrayBuffer) {
     this.words = new Int32Array(memoryBuffer);
+    this.interrupts = new PendingWordSink(this.words, (hart) => this.pendingIndex(hart));
   }
 
   pendingIndex(hart: number): number {
@@ -35,20 +37,14 @@ export class HartSignals {
     return (HART_STATE_BASE + hart * HART_STRIDE + HS_CONTROL) >> 2;
   }
 
-  /** The PLIC's output for one hart context (implements the PLIC's HartInterruptSink). */
-  setExternalInterrupt(hart: number, mode: 'M' | 'S', asserted: boolean): void {
-    const bit = mode === 'M' ? MEIP : SEIP;
-    const i = this.pendingIndex(hart);
-    if (asserted) Atomics.or(this.words, i, bit);
-    else Atomics.and(this.words, i, ~bit);
-    Atomics.notify(this.words, i);
-  }
-
   /** SBI IPI: raise SSIP (the guest clears it through sip). */
   raiseSupervisorSoftwareInterrupt(hart: number): void {
-    const i = this.pendingIndex(hart);
-    Atomics.or(this.words, i, SSIP);
-    Atomics.notify(this.words, i);
+    this.interrupts.setBits(hart, SSIP, true);
+  }
+
+  /** SBI clear_ipi: lower SSIP; returns whether it was pending. */
+  clearSupervisorSoftwareInterrupt(hart: number): boolean {
+    return (Atomics.and(this.words, this.pendingIndex(hart), ~SSIP) & SSIP) !== 0;
   }
 
   setControl(hart: number, bits: number): void {

@@ -1,122 +1,116 @@
 /**
- * Per-hart lifecycle shared by the vCPU threads and the VMM thread (SBI HSM + pause/park):
+ * Per-hart lifecycle shared by the vCPU threads and the VMM thread, in one SharedArrayBuffer:
  *
- *   status   STOPPED → START_PENDING (hart_start by another hart or the VMM) → STARTED
- *            STARTED → STOPPED (hart_stop) · any → halted by the VMM at power-off
- *   parked   1 while the hart's thread sits outside run() because the VMM asked it to stop
- *   start    pc and opaque (a1) for the next start
+ *   HSM status  one contiguous word per hart, managed by core's HartStateTable (SBI HSM states)
+ *   start entry pc and opaque (a1) for the next hart_start
+ *   parked      1 while the hart's thread is outside run() (stopped, paused, finished)
+ *   shutdown    the machine is over: every vCPU thread leaves its loop
  *
- * Laid out once here as Int32 words in a SharedArrayBuffer; each side uses this class only.
+ * Waiting threads sleep on these words with Atomics.wait; every change notifies.
  */
+import { HartStateTable, HsmState, type HsmStateId } from '../../../core/arch/riscv64/sbi';
 
-/** SBI HSM states (values from the SBI spec's hart_get_status). */
-export const HartStatus = {
-  Started: 0,
-  Stopped: 1,
-  StartPending: 2,
-  StopPending: 3,
-} as const;
-export type HartStatus = (typeof HartStatus)[keyof typeof HartStatus];
-
-const WORDS_PER_HART = 8;
-const STATUS = 0;
-const PARKED = 1;
-const PC_LO = 2;
-const PC_HI = 3;
-const OPAQUE_LO = 4;
-const OPAQUE_HI = 5;
-/** Header: [0] parked count, [1] shutdown flag (the machine is ending: threads must exit). */
-const HEADER_WORDS = 8;
 const PARKED_COUNT = 0;
 const SHUTDOWN = 1;
+const HEADER_WORDS = 8;
+const PER_HART_WORDS = 8;
+const PARKED = 0;
+const PC_LO = 1;
+const PC_HI = 2;
+const OPAQUE_LO = 3;
+const OPAQUE_HI = 4;
+
+const HI = 0x1_0000_0000;
 
 export class HartTable {
   readonly words: Int32Array;
+  readonly hsm: HartStateTable;
 
   constructor(
     readonly buffer: SharedArrayBuffer,
     readonly harts: number,
   ) {
     this.words = new Int32Array(buffer);
-    if (this.words.length < HEADER_WORDS + harts * WORDS_PER_HART)
-      throw new RangeError('hart table too small');
+    if (this.words.length < HartTable.words(harts)) throw new RangeError('hart table too small');
+    this.hsm = new HartStateTable(new Int32Array(buffer, HEADER_WORDS * 4, harts), harts);
   }
 
+  private static words(harts: number): number {
+    return HEADER_WORDS + harts + harts * PER_HART_WORDS;
+  }
+
+  /** A new table: hart 0 STARTED (it boots), the others STOPPED until hart_start. */
   static create(harts: number): HartTable {
-    const table = new HartTable(
-      new SharedArrayBuffer((HEADER_WORDS + harts * WORDS_PER_HART) * 4),
-      harts,
-    );
-    for (let h = 0; h < harts; h++)
-      Atomics.store(table.words, table.index(h, STATUS), HartStatus.Stopped);
+    const table = new HartTable(new SharedArrayBuffer(HartTable.words(harts) * 4), harts);
+    table.hsm.reset(0);
     return table;
   }
 
-  private index(hart: number, field: number): number {
-    return HEADER_WORDS + hart * WORDS_PER_HART + field;
+  private statusIndex(hart: number): number {
+    return HEADER_WORDS + hart;
   }
 
-  valid(hart: number): boolean {
-    return Number.isInteger(hart) && hart >= 0 && hart < this.harts;
+  private field(hart: number, field: number): number {
+    return HEADER_WORDS + this.harts + hart * PER_HART_WORDS + field;
   }
 
-  status(hart: number): HartStatus {
-    return Atomics.load(this.words, this.index(hart, STATUS)) as HartStatus;
+  status(hart: number): HsmStateId {
+    return this.hsm.status(hart);
   }
 
   /**
-   * hart_start: only a STOPPED hart can start. Stores the entry, flips the status and wakes the
-   * hart's thread. Returns false if the hart was not stopped (SBI_ERR_ALREADY_AVAILABLE).
+   * SBI hart_start: store the entry, move STOPPED → START_PENDING and wake the hart's thread.
+   * False (nothing changed) when the hart was not STOPPED.
    */
   requestStart(hart: number, pc: number, opaque: number): boolean {
     const w = this.words;
-    w[this.index(hart, PC_LO)] = pc >>> 0;
-    w[this.index(hart, PC_HI)] = Math.floor(pc / 0x1_0000_0000);
-    w[this.index(hart, OPAQUE_LO)] = opaque >>> 0;
-    w[this.index(hart, OPAQUE_HI)] = Math.floor(opaque / 0x1_0000_0000);
-    const i = this.index(hart, STATUS);
-    if (
-      Atomics.compareExchange(w, i, HartStatus.Stopped, HartStatus.StartPending) !==
-      HartStatus.Stopped
-    ) {
-      return false;
-    }
-    Atomics.notify(w, i);
+    w[this.field(hart, PC_LO)] = pc >>> 0;
+    w[this.field(hart, PC_HI)] = Math.floor(pc / HI);
+    w[this.field(hart, OPAQUE_LO)] = opaque >>> 0;
+    w[this.field(hart, OPAQUE_HI)] = Math.floor(opaque / HI);
+    if (!this.hsm.tryStart(hart)) return false;
+    Atomics.notify(w, this.statusIndex(hart));
     return true;
   }
 
-  /** The start entry posted with `requestStart`. */
   startEntry(hart: number): { pc: number; opaque: number } {
     const w = this.words;
-    const pc =
-      (w[this.index(hart, PC_HI)]! >>> 0) * 0x1_0000_0000 + (w[this.index(hart, PC_LO)]! >>> 0);
-    const opaque =
-      (w[this.index(hart, OPAQUE_HI)]! >>> 0) * 0x1_0000_0000 +
-      (w[this.index(hart, OPAQUE_LO)]! >>> 0);
-    return { pc, opaque };
+    return {
+      pc: (w[this.field(hart, PC_HI)]! >>> 0) * HI + (w[this.field(hart, PC_LO)]! >>> 0),
+      opaque:
+        (w[this.field(hart, OPAQUE_HI)]! >>> 0) * HI + (w[this.field(hart, OPAQUE_LO)]! >>> 0),
+    };
   }
 
-  setStatus(hart: number, status: HartStatus): void {
-    const i = this.index(hart, STATUS);
-    Atomics.store(this.words, i, status);
-    Atomics.notify(this.words, i);
+  markStarted(hart: number): void {
+    this.hsm.markStarted(hart);
+    Atomics.notify(this.words, this.statusIndex(hart));
   }
 
-  /** Block the calling (vCPU) thread while the hart is STOPPED; returns the new status. */
-  waitWhileStopped(hart: number, timeoutMs = Infinity): HartStatus {
-    const i = this.index(hart, STATUS);
-    while (Atomics.load(this.words, i) === HartStatus.Stopped && !this.shuttingDown()) {
-      if (Atomics.wait(this.words, i, HartStatus.Stopped, timeoutMs) === 'timed-out') break;
+  /** Snapshot restore: put back a saved HSM status (before any vCPU thread runs). */
+  restoreStatus(hart: number, status: HsmStateId): void {
+    Atomics.store(this.words, this.statusIndex(hart), status);
+  }
+
+  markStopped(hart: number): void {
+    this.hsm.markStopped(hart);
+    Atomics.notify(this.words, this.statusIndex(hart));
+  }
+
+  /** Block the calling (vCPU) thread while its hart is STOPPED and the machine is not shutting down. */
+  waitWhileStopped(hart: number): void {
+    const i = this.statusIndex(hart);
+    while (Atomics.load(this.words, i) === HsmState.STOPPED && !this.shuttingDown()) {
+      Atomics.wait(this.words, i, HsmState.STOPPED);
     }
-    return this.status(hart);
   }
 
-  // --- parking: how the VMM knows every vCPU thread has left run() (pause, snapshot) ---
+  // --- parking: how the VMM knows every vCPU thread is outside run() (pause, snapshot) ---
 
   setParked(hart: number, parked: boolean): void {
-    const i = this.index(hart, PARKED);
-    const was = Atomics.exchange(this.words, i, parked ? 1 : 0);
-    if (was !== (parked ? 1 : 0)) Atomics.add(this.words, PARKED_COUNT, parked ? 1 : -1);
+    const was = Atomics.exchange(this.words, this.field(hart, PARKED), parked ? 1 : 0);
+    if (was === (parked ? 1 : 0)) return;
+    Atomics.add(this.words, PARKED_COUNT, parked ? 1 : -1);
     Atomics.notify(this.words, PARKED_COUNT);
   }
 
@@ -124,12 +118,12 @@ export class HartTable {
     return Atomics.load(this.words, PARKED_COUNT);
   }
 
-  /** Resolves once `count` harts are parked (without blocking the VMM thread). */
-  async waitParked(count: number, timeoutMs: number): Promise<boolean> {
+  /** Resolves true once every hart is parked, false on timeout (without blocking the VMM thread). */
+  async waitAllParked(timeoutMs: number): Promise<boolean> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
       const seen = this.parkedCount();
-      if (seen >= count) return true;
+      if (seen >= this.harts) return true;
       const left = deadline - Date.now();
       if (left <= 0) return false;
       const waited = Atomics.waitAsync(this.words, PARKED_COUNT, seen, left);
@@ -137,14 +131,20 @@ export class HartTable {
     }
   }
 
-  // --- shutdown: the machine is over, threads leave their loops ---
+  // --- shutdown ---
 
   shutdown(): void {
     Atomics.store(this.words, SHUTDOWN, 1);
-    for (let h = 0; h < this.harts; h++) Atomics.notify(this.words, this.index(h, STATUS));
+    Atomics.notify(this.words, SHUTDOWN);
+    for (let h = 0; h < this.harts; h++) Atomics.notify(this.words, this.statusIndex(h));
   }
 
   shuttingDown(): boolean {
     return Atomics.load(this.words, SHUTDOWN) === 1;
+  }
+
+  /** Block the calling thread until `shutdown()` (a hart that hit a fatal error waits here). */
+  waitForShutdown(): void {
+    while (!this.shuttingDown()) Atomics.wait(this.words, SHUTDOWN, 0);
   }
 }

@@ -1,0 +1,59 @@
+/** What a riscv64 machine is made of, and how it reaches the world it runs in. */
+import type { BlockBackend } from '../../../core/devices/virtio/blk/backend';
+import type { RandomSource } from '../../../core/devices/virtio/rng/device';
+import type { Scheduler } from '../../../core/time/clock';
+import type { VcpuEvent, VcpuInit } from './vcpu-runtime';
+
+export interface DriveSpec {
+  id: string;
+  backend: BlockBackend;
+}
+
+export interface NetSpec {
+  /** iface_id of the API. */
+  id: string;
+  /** 6 bytes; locally administered when derived. */
+  mac: Uint8Array;
+}
+
+export interface MachineSpec {
+  /** 1..8 harts. */
+  vcpus: number;
+  memMib: number;
+  /** Kernel command line (the boot-timer argument is appended when bootTimer is on). */
+  cmdline: string;
+  /** Uncompressed RISC-V Linux `Image`. */
+  kernel: Uint8Array;
+  initrd?: Uint8Array;
+  drives?: DriveSpec[];
+  /** virtio-net devices; the environment connects their backends (switch, tap) after creation. */
+  nets?: NetSpec[];
+  /** Attach a virtio-rng device. */
+  entropy?: boolean;
+  bootTimer?: boolean;
+}
+
+/** A vCPU thread as the machine sees it (a browser Worker or a Node worker_thread). */
+export interface VcpuThread {
+  terminate(): void;
+}
+
+/** The environment-specific parts, injected by the browser VMM worker or the Node host. */
+export interface MachinePorts {
+  /** The compiled CPU (cpu/build/rv64.wasm); shared by every vCPU thread. */
+  cpuModule: WebAssembly.Module;
+  /** Host wall clock in ms, the same in every thread (performance.timeOrigin + performance.now()). */
+  hostNow: () => number;
+  scheduler: Scheduler;
+  launchVcpu: (init: VcpuInit, onEvent: (event: VcpuEvent) => void) => VcpuThread;
+  random?: RandomSource;
+  log?: (line: string) => void;
+}
+
+export type StopReason =
+  | { kind: 'poweroff' }
+  | { kind: 'reboot' }
+  | { kind: 'fault'; message: string }
+  | { kind: 'killed'; message: string };
+
+export type MachineState = 'created' | 'running' | 'paused' | 'stopped';
