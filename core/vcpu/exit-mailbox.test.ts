@@ -1,5 +1,5 @@
 import { describe, it, expect } from 'vitest';
-import { startTsWorker } from '../../scripts/ts-worker';
+import { startTsWorker } from '../../workers/node/ts-worker';
 import { ExitKind, ExitMailboxServer, ExitStatus, createExitMailboxBuffer } from './exit-mailbox';
 
 function startClient(buffer: SharedArrayBuffer, slot: number, count: number) {
