@@ -3,6 +3,8 @@ import { createRoot } from 'react-dom/client';
 import { App } from './App';
 import { ensureIsolation } from './env/isolation';
 import './styles.css';
+// window.kindling: the machine client for devtools, e2e tests and the boot benchmark.
+import './machine/kindling-handle';
 
 const state = await ensureIsolation();
 if (state.kind !== 'reloading') {
