@@ -30,5 +30,6 @@ export function machineFacts(): MachineFacts {
     qemuRiscv64: firstLine('qemu-system-riscv64', ['--version']),
     qemuX86_64: firstLine('qemu-system-x86_64', ['--version']),
     kvm: kvmFacts(),
+    loadAverage: Number(os.loadavg()[0]?.toFixed(2)),
   };
 }

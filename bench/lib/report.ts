@@ -30,6 +30,7 @@ export function renderReport(run: BenchRun, chartFile: (benchmark: string) => st
     `| qemu-system-riscv64 | ${m.qemuRiscv64 ?? 'not installed'} |`,
     `| qemu-system-x86_64 | ${m.qemuX86_64 ?? 'not installed'} |`,
     `| /dev/kvm | ${m.kvm} |`,
+    `| load average at start (1 min) | ${m.loadAverage ?? 'not recorded'} |`,
     '',
   ];
   for (const b of run.benchmarks) {

@@ -37,6 +37,8 @@ export interface MachineFacts {
   qemuRiscv64: string | null;
   qemuX86_64: string | null;
   kvm: string;
+  /** 1-minute load average when the run started: figures from a busy machine say so. */
+  loadAverage?: number;
 }
 
 export interface BenchRun {
