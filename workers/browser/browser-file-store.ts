@@ -2,8 +2,10 @@
  * The browser's FileStore: API paths name byte arrays the page fetched or the user supplied, kept
  * in the VMM worker's memory. A drive is a MemoryBlockBackend over the stored array itself, so what
  * the guest writes to a disk is what `read` returns afterwards (the page can download it).
+ * Paths `opfs:NAME` live in the Origin Private File System instead: persistent drives.
  */
-import { MemoryBlockBackend } from '../../core/devices/virtio/blk/backend';
+import { MemoryBlockBackend, type BlockBackend } from '../../core/devices/virtio/blk/backend';
+import { OpfsBlockBackend, isOpfsPath, readOpfsFile, writeOpfsFile } from './opfs-block-backend';
 import { FileStoreError, type FileStore } from '../common/riscv64/file-store';
 
 export class BrowserFileStore implements FileStore {
@@ -31,12 +33,14 @@ export class BrowserFileStore implements FileStore {
   }
 
   read(path: string): Promise<Uint8Array> {
+    if (isOpfsPath(path)) return readOpfsFile(path);
     const bytes = this.files.get(path);
     if (!bytes) return Promise.reject(new FileStoreError(`cannot read ${path}: no such file`));
     return Promise.resolve(bytes);
   }
 
   write(path: string, bytes: Uint8Array): Promise<void> {
+    if (isOpfsPath(path)) return writeOpfsFile(path, bytes);
     try {
       this.put(path, bytes);
       return Promise.resolve();
@@ -45,7 +49,8 @@ export class BrowserFileStore implements FileStore {
     }
   }
 
-  openBlock(path: string, readOnly: boolean): Promise<MemoryBlockBackend> {
+  openBlock(path: string, readOnly: boolean): Promise<BlockBackend> {
+    if (isOpfsPath(path)) return OpfsBlockBackend.open(path, readOnly);
     const bytes = this.files.get(path);
     if (!bytes)
       return Promise.reject(new FileStoreError(`cannot open drive ${path}: no such file`));

@@ -67,7 +67,7 @@ export class BrowserVmm implements VmmApi {
   }
 
   async putFile(path: string, bytes: Uint8Array): Promise<void> {
-    this.files.put(path, bytes);
+    await this.files.write(path, bytes);
   }
 
   listFiles(): Promise<StoredFile[]> {
