@@ -1,7 +1,7 @@
 /**
  * A validated Firecracker-style VmConfig (from the API or a --config-file) becomes a MachineSpec by
- * reading what it names: the kernel (gunzipped when stored compressed), the initrd (passed as is:
- * the kernel unpacks it) and the drives. Errors name the file and what is wrong with it.
+ * reading what it names: the kernel and the initrd (both inflated natively when stored gzip'd) and
+ * the drives. Errors name the file and what is wrong with it.
  */
 import type { VmConfig } from '../../../core/api/types';
 import { FileStoreError, gunzip, isGzip, type FileStore } from './file-store';
@@ -26,7 +26,10 @@ export async function specFromConfig(
       );
     }
   }
-  const initrd = boot.initrd_path ? await files.read(boot.initrd_path) : undefined;
+  let initrd = boot.initrd_path ? await files.read(boot.initrd_path) : undefined;
+  // Inflate a gzip initramfs here, natively, rather than in the guest: unpacking it under the
+  // emulated CPU was half of the boot. The kernel takes an uncompressed cpio archive as well.
+  if (initrd && isGzip(initrd)) initrd = await gunzip(initrd);
   const drives: DriveSpec[] = [];
   for (const drive of config.drives) {
     drives.push({
