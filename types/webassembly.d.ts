@@ -69,7 +69,10 @@ declare namespace WebAssembly {
   }
 
   function compile(bytes: BufferSource): Promise<Module>;
-  function instantiate(bytes: BufferSource, imports?: Imports): Promise<WebAssemblyInstantiatedSource>;
+  function instantiate(
+    bytes: BufferSource,
+    imports?: Imports,
+  ): Promise<WebAssemblyInstantiatedSource>;
   function instantiate(module: Module, imports?: Imports): Promise<Instance>;
   function validate(bytes: BufferSource): boolean;
 
