@@ -4,6 +4,7 @@
  * and inspectors. Nothing here is browser-specific — the VMM worker injects how machines reach
  * their vCPU threads — so the same class runs under Node in tests.
  */
+import type { PageWalkResult } from '../../core/arch/riscv64/page-walk';
 import { parseRequest, toWireResponse, RISCV64_LIMITS, VmmController } from '../../core/api';
 import type { WireResponse } from '../../core/api';
 import type { Scheduler } from '../../core/time/clock';
@@ -141,6 +142,10 @@ export class BrowserVmm implements VmmApi {
     return this.requireInspector().virtqueue(slot, queue);
   }
 
+  async pageWalk(hart: number, va: bigint): Promise<PageWalkResult> {
+    return this.requireInspector().pageWalk(hart, va);
+  }
+
   async translate(hart: number, va: bigint): Promise<bigint | null> {
     return this.requireInspector().translate(hart, va);
   }
@@ -179,7 +184,7 @@ export class BrowserVmm implements VmmApi {
   private adopt(machine: Riscv64Machine): void {
     this.machine?.stop({ kind: 'killed', message: 'replaced by another machine' });
     this.machine = machine;
-    this.inspector = new MachineInspector(machine, this.requireModule());
+    this.inspector = new MachineInspector(machine);
     this.recorder = undefined;
     machine.console.attach((bytes) => this.consoles.forEach((c) => c.push(bytes)));
     if (machine.bootTimer.bootTimeUs() === undefined) this.watchBootTime(machine);

@@ -3,7 +3,8 @@
  * bus map, virtqueues and address translation. Everything reads shared memory directly and never
  * throws on guest-controlled values (a queue address pointing outside RAM yields no descriptors).
  */
-import { HartState, instantiateCpu, type CpuExports } from '../../cpu/loader';
+import { HartState } from '../../cpu/loader';
+import { walkPageTable, type PageWalkResult } from '../../core/arch/riscv64/page-walk';
 import * as H from '../../cpu/layout/hart-state';
 import * as map from '../../core/arch/riscv64/memory-map';
 import { toGuestAddress } from '../../core/memory';
@@ -34,19 +35,13 @@ const KEY_CSRS = {
 /** Descriptors shown per queue at most (a queue may have 32768). */
 const MAX_DESCRIPTORS = 256;
 const DESCRIPTOR_SIZE = 16;
-const ACCESS_LOAD = 1;
 
 export class InspectorError extends Error {
   override readonly name = 'InspectorError';
 }
 
 export class MachineInspector {
-  private cpu: Promise<CpuExports> | undefined;
-
-  constructor(
-    private readonly machine: Riscv64Machine,
-    private readonly cpuModule: WebAssembly.Module,
-  ) {}
+  constructor(private readonly machine: Riscv64Machine) {}
 
   hartState(hart: number): HartSnapshot {
     this.checkHart(hart);
@@ -118,14 +113,24 @@ export class MachineInspector {
   }
 
   /**
-   * A page walk by the CPU's own MMU code (translate_address) in an extra CPU instance on the
-   * shared memory: it reads the hart's satp and privilege, and touches no TLB of a running hart.
+   * Where the hart's page table sends `va`, walked read-only in TypeScript: no A/D update, no TLB
+   * fill, so it is safe while the hart runs (a walk by the CPU's own MMU would touch its state).
    */
-  async translate(hart: number, va: bigint): Promise<bigint | null> {
+  pageWalk(hart: number, va: bigint): PageWalkResult {
     this.checkHart(hart);
-    this.cpu ??= instantiateCpu(this.cpuModule, this.machine.memory, inspectorHooks);
-    const pa = (await this.cpu).translate_address(hart, BigInt.asIntN(64, va), ACCESS_LOAD);
-    return pa === -1n ? null : BigInt.asUintN(64, pa);
+    const satp = new HartState(this.machine.memory, hart).csr(H.HS_SATP);
+    return walkPageTable(satp, va, (pa) => {
+      try {
+        return this.machine.guestMemory.readU64(toGuestAddress(Number(pa)));
+      } catch {
+        return undefined; // outside RAM
+      }
+    });
+  }
+
+  async translate(hart: number, va: bigint): Promise<bigint | null> {
+    const walk = this.pageWalk(hart, va);
+    return walk.ok ? walk.physical : null;
   }
 
   private checkHart(hart: number): void {
@@ -134,15 +139,3 @@ export class MachineInspector {
     }
   }
 }
-
-/** The inspector's CPU never runs guest code, so none of its hooks can be reached. */
-const unreachable = (): never => {
-  throw new InspectorError('the inspector CPU does not run guest code');
-};
-const inspectorHooks = {
-  mmioRead: unreachable,
-  mmioWrite: unreachable,
-  sbiCall: unreachable,
-  wfi: unreachable,
-  timeNow: () => 0n,
-};

@@ -6,6 +6,7 @@
  * The Firecracker API (`request`) is the only way to configure, start, pause and snapshot a VM;
  * the other methods are files (what API paths name), the serial console, events and inspectors.
  */
+import type { PageWalkResult } from '../../core/arch/riscv64/page-walk';
 import type { StopReason } from '../common/riscv64/machine-spec';
 import type { Riscv64Machine } from '../common/riscv64/riscv64-machine';
 import type { InstanceState } from '../../core/api/types';
@@ -121,6 +122,8 @@ export interface VmmApi {
   virtqueue(slot: number, queue: number): Promise<VirtqueueView>;
   /** Guest-physical address of `va` for a load in the hart's current mode; null if it faults. */
   translate(hart: number, va: bigint): Promise<bigint | null>;
+  /** The read-only page walk behind `translate`, level by level (for the Inspector). */
+  pageWalk(hart: number, va: bigint): Promise<PageWalkResult>;
   /** Start (or stop) recording MMIO exits; recording costs a little per exit. */
   recordExits(on: boolean): Promise<void>;
   /** The most recent exits, oldest first (at most 256). */

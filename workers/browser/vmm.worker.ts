@@ -38,6 +38,7 @@ const api: VmmApi = {
   readHartState: (hart) => vmm.readHartState(hart),
   busMap: () => vmm.busMap(),
   deviceTree: () => vmm.deviceTree(),
+  pageWalk: (hart, va) => vmm.pageWalk(hart, va),
   virtqueue: (slot, queue) => vmm.virtqueue(slot, queue),
   translate: (hart, va) => vmm.translate(hart, va),
   recordExits: (on) => vmm.recordExits(on),
