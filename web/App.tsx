@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'react';
 import type { IsolationState } from './env/isolation';
 import { probeSharedMemory, type ProbeResult } from './env/shared-memory-probe';
+import { Playground } from './Playground';
 
 export function App({ isolation }: { isolation: IsolationState }) {
   const [probe, setProbe] = useState<ProbeResult | null>(null);
@@ -18,26 +19,32 @@ export function App({ isolation }: { isolation: IsolationState }) {
     };
   }, [isolation.kind]);
 
-  return (
-    <main className="app">
-      <header className="app-header">
-        <h1>Kindling</h1>
-        <p className="tagline">Firecracker-style microVMs, in your browser tab.</p>
-      </header>
-      {isolation.kind === 'unavailable' ? (
+  if (isolation.kind === 'unavailable') {
+    return (
+      <main className="app">
+        <header className="app-header">
+          <h1>Kindling</h1>
+          <p className="tagline">Firecracker-style microVMs, in your browser tab.</p>
+        </header>
         <section role="alert" className="banner banner-error" data-testid="isolation-error">
           <h2>This browser cannot run Kindling VMs here</h2>
           <p>{isolation.reason}</p>
         </section>
-      ) : (
-        <section className="banner" data-testid="shared-memory-status">
-          {probe === null
-            ? 'Checking shared memory…'
-            : probe.ok
-              ? `Shared memory ready: ${probe.detail}, round trip ${probe.roundTripMs.toFixed(2)} ms.`
-              : `Shared memory check failed: ${probe.detail}.`}
-        </section>
-      )}
-    </main>
+      </main>
+    );
+  }
+
+  const status = (
+    <div
+      className={`env-status${probe && !probe.ok ? ' env-status-error' : ''}`}
+      data-testid="shared-memory-status"
+    >
+      {probe === null
+        ? 'Checking shared memory…'
+        : probe.ok
+          ? `Shared memory ready: ${probe.detail}, round trip ${probe.roundTripMs.toFixed(2)} ms.`
+          : `Shared memory check failed: ${probe.detail}.`}
+    </div>
   );
+  return <Playground banner={status} />;
 }

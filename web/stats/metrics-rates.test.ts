@@ -1,0 +1,67 @@
+import { describe, it, expect } from 'vitest';
+import { computeRates, formatRate, usedIndexDelta, type MetricsSample } from './metrics-rates';
+import type { MachineMetrics } from '../../workers/browser/vmm-api';
+
+function sample(
+  atMs: number,
+  instret: number[],
+  answered: number,
+  interrupts: number,
+): MetricsSample {
+  const metrics = {
+    state: 'running',
+    uptimeMs: atMs,
+    bootTimeUs: undefined,
+    harts: instret.map((n, hart) => ({
+      hart,
+      status: 0,
+      instret: n,
+      mmioRead: answered,
+      mmioWrite: 0,
+      sbi: 0,
+      wfi: 0,
+      interrupts,
+      tlbMiss: 0,
+      exceptions: 0,
+    })),
+    exits: { answered: [answered], unmapped: 0 },
+    plic: { claims: interrupts, emptyClaims: 0, completes: 0, ignoredAccesses: 0 },
+    console: { bytesOut: 10 * answered, droppedInputBytes: 0 },
+  } as unknown as MachineMetrics;
+  return { atMs, metrics };
+}
+
+describe('computeRates', () => {
+  it('turns instret deltas into instructions per second per hart', () => {
+    const rates = computeRates(sample(0, [0, 100], 0, 0), sample(500, [1_000_000, 600_100], 50, 4));
+    expect(rates.ipsPerHart).toEqual([2_000_000, 1_200_000]);
+    expect(rates.ips).toBe(3_200_000);
+    expect(rates.exitsPerSec).toBe(100);
+    expect(rates.interruptsPerSec).toBe(16); // 4 per hart, two harts, over half a second
+    expect(rates.plicClaimsPerSec).toBe(8);
+    expect(rates.consoleBytesPerSec).toBe(1000);
+  });
+
+  it('never reports negative rates when a fresh machine resets its counters', () => {
+    const rates = computeRates(sample(0, [5_000], 40, 9), sample(1000, [10], 1, 0));
+    expect(rates.ips).toBe(0);
+    expect(rates.exitsPerSec).toBe(0);
+  });
+});
+
+describe('formatRate', () => {
+  it('uses k/M/G suffixes', () => {
+    expect(formatRate(999)).toBe('999');
+    expect(formatRate(12_345)).toBe('12.3 k');
+    expect(formatRate(45_600_000)).toBe('45.6 M');
+    expect(formatRate(1_230_000_000)).toBe('1.23 G');
+  });
+});
+
+describe('usedIndexDelta', () => {
+  it('counts completions across the 16-bit wrap', () => {
+    expect(usedIndexDelta(10, 25)).toBe(15);
+    expect(usedIndexDelta(65530, 4)).toBe(10);
+    expect(usedIndexDelta(7, 7)).toBe(0);
+  });
+});
