@@ -113,6 +113,9 @@ export function hart_reset(hart: i32, pc: i64, a0: i64, a1: i64, priv: i32): voi
     store<u64>(hb + H.HS_MEDELEG, B.MEDELEG_WRITABLE & ~(<u64>1 << B.CAUSE_ECALL_S));
     store<u64>(hb + H.HS_MIDELEG, B.MIDELEG_WRITABLE);
     store<u64>(hb + H.HS_MCOUNTEREN, 7);
+    // scounteren's reset value is unspecified; Linux 6.1 only sets it in the SBI PMU driver, which a
+    // small kernel leaves out, and without it the vDSO's rdtime in U-mode traps (SIGILL).
+    store<u64>(hb + H.HS_SCOUNTEREN, 7);
     store<u64>(hb + H.HS_MENVCFG, B.MENVCFG_STCE);
   }
 }
