@@ -170,7 +170,7 @@ test.describe.serial('playground UI', () => {
     await expect(page.getByTestId('workspace-vm1').getByTestId('vm-status')).toHaveText('running');
   });
 
-  test('two VMs on the page switch: ARP, then a TCP line from one to the other', async () => {
+  test('two VMs on the page switch: ping, then a TCP line from one to the other', async () => {
     const testInfo = test.info();
     try {
       await bootFromForm(page, 'vm3');
@@ -188,6 +188,8 @@ test.describe.serial('playground UI', () => {
         'ip addr add 10.0.0.1/24 dev eth0 && ip link set eth0 up && echo up-$((0+1))',
       );
       await waitForConsole(page, 'vm1', 'up-1', from);
+      from = await typeLine(page, 'vm1', 'ping -c 2 10.0.0.2');
+      await waitForConsole(page, 'vm1', /2 packets transmitted, 2 packets received/, from, 30_000);
       from = await typeLine(
         page,
         'vm1',
