@@ -195,6 +195,60 @@ describe.skipIf(!haveImages)('riscv64 machine in Node', () => {
   });
 });
 
+describe.skipIf(!haveImages)('riscv64 machine rate limiters', () => {
+  it('gives drives and interfaces token buckets that a runtime update changes', async () => {
+    const files = new MemoryFileStore();
+    files.put('/Image.gz', readFileSync(`${IMAGES}/Image.gz`));
+    files.put('/disk', new Uint8Array(1024 * 1024));
+    const config: VmConfig = {
+      'boot-source': { kernel_image_path: '/Image.gz', boot_args: 'console=ttyS0' },
+      'machine-config': { vcpu_count: 1, mem_size_mib: 32 },
+      drives: [
+        {
+          drive_id: 'data',
+          path_on_host: '/disk',
+          is_root_device: false,
+          rate_limiter: { ops: { size: 100, refill_time: 1000 } },
+        },
+      ],
+      'network-interfaces': [{ iface_id: 'eth0', host_dev_name: 'switch' }],
+    };
+    const backend = new Riscv64VmmBackend({
+      files,
+      createMachine: (spec) => track(createNodeMachine(spec)),
+    });
+    await backend.start(config);
+    const machine = backend.machine!;
+    expect(machine.rateLimiterConfig('drive', 'data')).toEqual({
+      ops: { size: 100, refill_time: 1000 },
+    });
+    expect(machine.rateLimiterConfig('net-rx', 'eth0')).toEqual({});
+
+    backend.updateDrive({
+      drive_id: 'data',
+      rate_limiter: { bandwidth: { size: 4096, refill_time: 100 } },
+    });
+    expect(machine.rateLimiterConfig('drive', 'data')?.bandwidth).toEqual({
+      size: 4096,
+      refill_time: 100,
+    });
+    backend.updateNetworkInterface({
+      iface_id: 'eth0',
+      tx_rate_limiter: { ops: { size: 10, refill_time: 10 } },
+    });
+    expect(machine.rateLimiterConfig('net-tx', 'eth0')).toEqual({
+      ops: { size: 10, refill_time: 10 },
+    });
+
+    expect(() => backend.updateDrive({ drive_id: 'nope', rate_limiter: {} })).toThrow(
+      /no drive "nope"/,
+    );
+    expect(() => backend.updateDrive({ drive_id: 'data', path_on_host: '/other' })).toThrow(
+      /not supported/,
+    );
+  });
+});
+
 function track(machine: Riscv64Machine): Riscv64Machine {
   machines.push(machine);
   return machine;

@@ -2,11 +2,14 @@
 import type { BlockBackend } from '../../../core/devices/virtio/blk/backend';
 import type { RandomSource } from '../../../core/devices/virtio/rng/device';
 import type { Scheduler } from '../../../core/time/clock';
+import type { RateLimiterConfig } from '../../../core/rate-limiter';
 import type { VcpuEvent, VcpuInit } from './vcpu-runtime';
 
 export interface DriveSpec {
   id: string;
   backend: BlockBackend;
+  /** Firecracker's token buckets (bandwidth, ops); none means unlimited until a PATCH sets them. */
+  rateLimiter?: RateLimiterConfig;
 }
 
 export interface NetSpec {
@@ -14,6 +17,8 @@ export interface NetSpec {
   id: string;
   /** 6 bytes; locally administered when derived. */
   mac: Uint8Array;
+  rxRateLimiter?: RateLimiterConfig;
+  txRateLimiter?: RateLimiterConfig;
 }
 
 export interface MachineSpec {

@@ -17,6 +17,7 @@ import {
 import { BlockDevice } from '../../../core/devices/virtio/blk/device';
 import { RngDevice } from '../../../core/devices/virtio/rng/device';
 import { NetDevice } from '../../../core/devices/virtio/net/device';
+import { RateLimiter, type RateLimiterConfig } from '../../../core/rate-limiter';
 import { VirtioMmioTransport } from '../../../core/virtio/mmio-transport';
 import type { VirtioDevice } from '../../../core/virtio/device';
 import { GuestMemory, toGuestAddress } from '../../../core/memory';
@@ -68,6 +69,7 @@ export class Riscv64Machine {
   readonly virtio: { name: string; transport: VirtioMmioTransport }[] = [];
   /** virtio-net devices by iface_id: set `backend` to send, call `receive(frame)` to deliver. */
   readonly nets = new Map<string, NetDevice>();
+  private readonly rateLimiters = new Map<string, RateLimiter>();
   readonly bootPlan: RiscvBootPlan;
   readonly stopped: Promise<StopReason>;
   /** Accesses no device claimed (the guest got an access fault). */
@@ -150,14 +152,28 @@ export class Riscv64Machine {
     if (spec.bootTimer)
       this.bus.register(map.BOOT_TIMER.base, map.BOOT_TIMER.size, this.bootTimer, 'boot-timer');
 
+    // Every drive and interface gets limiters, unlimited unless configured, so that PATCH
+    // /drives and /network-interfaces can set or change them while the VM runs.
+    const limiterClock = { nowMs: ports.hostNow };
+    const limiter = (config: RateLimiterConfig | undefined) =>
+      new RateLimiter(config ?? {}, limiterClock);
     for (const drive of spec.drives ?? []) {
       this.addVirtio(
         `virtio-blk:${drive.id}`,
-        new BlockDevice(drive.backend, { id: drive.id, scheduler: ports.scheduler }),
+        new BlockDevice(drive.backend, {
+          id: drive.id,
+          scheduler: ports.scheduler,
+          rateLimiter: this.limiterFor(`drive:${drive.id}`, limiter(drive.rateLimiter)),
+        }),
       );
     }
     for (const net of spec.nets ?? []) {
-      const device = new NetDevice({ mac: net.mac, scheduler: ports.scheduler });
+      const device = new NetDevice({
+        mac: net.mac,
+        scheduler: ports.scheduler,
+        rxRateLimiter: this.limiterFor(`net-rx:${net.id}`, limiter(net.rxRateLimiter)),
+        txRateLimiter: this.limiterFor(`net-tx:${net.id}`, limiter(net.txRateLimiter)),
+      });
       this.nets.set(net.id, device);
       this.addVirtio(`virtio-net:${net.id}`, device);
     }
@@ -203,6 +219,31 @@ export class Riscv64Machine {
       }
       this.inputQueue.shift();
     }
+  }
+
+  private limiterFor(key: string, rateLimiter: RateLimiter): RateLimiter {
+    this.rateLimiters.set(key, rateLimiter);
+    return rateLimiter;
+  }
+
+  /** Change a running device's token buckets (PATCH /drives, /network-interfaces). */
+  updateRateLimiter(
+    kind: 'drive' | 'net-rx' | 'net-tx',
+    id: string,
+    config: RateLimiterConfig,
+  ): void {
+    const rateLimiter = this.rateLimiters.get(`${kind}:${id}`);
+    if (!rateLimiter)
+      throw new MachineError(`no ${kind === 'drive' ? 'drive' : 'network interface'} "${id}"`);
+    rateLimiter.update(config);
+  }
+
+  /** The current token-bucket configuration of a device (GET-style view for tests and metrics). */
+  rateLimiterConfig(
+    kind: 'drive' | 'net-rx' | 'net-tx',
+    id: string,
+  ): RateLimiterConfig | undefined {
+    return this.rateLimiters.get(`${kind}:${id}`)?.config();
   }
 
   get state(): MachineState {

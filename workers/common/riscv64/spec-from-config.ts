@@ -35,11 +35,14 @@ export async function specFromConfig(
     drives.push({
       id: drive.drive_id,
       backend: await files.openBlock(drive.path_on_host, drive.is_read_only ?? false),
+      ...(drive.rate_limiter ? { rateLimiter: drive.rate_limiter } : {}),
     });
   }
   const nets = config['network-interfaces'].map((iface, index) => ({
     id: iface.iface_id,
     mac: iface.guest_mac ? parseMac(iface.guest_mac) : derivedMac(index),
+    ...(iface.rx_rate_limiter ? { rxRateLimiter: iface.rx_rate_limiter } : {}),
+    ...(iface.tx_rate_limiter ? { txRateLimiter: iface.tx_rate_limiter } : {}),
   }));
   return {
     nets,

@@ -9,6 +9,7 @@ import type {
   LoggerConfig,
   MetricsConfig,
   PartialDrive,
+  PartialNetworkInterface,
   SnapshotCreateParams,
   SnapshotLoadParams,
   VmConfig,
@@ -109,13 +110,21 @@ export class Riscv64VmmBackend implements VmmBackend {
   }
 
   updateDrive(update: PartialDrive): void {
-    throw new MachineError(
-      `updating drive ${update.drive_id} after boot is not supported by the riscv64 machine yet`,
-    );
+    if (update.path_on_host !== undefined) {
+      throw new MachineError(
+        `swapping the file behind drive ${update.drive_id} after boot is not supported by the riscv64 machine`,
+      );
+    }
+    if (update.rate_limiter)
+      this.current().updateRateLimiter('drive', update.drive_id, update.rate_limiter);
   }
 
-  updateNetworkInterface(): void {
-    throw new MachineError('the riscv64 machine has no network interfaces configured');
+  updateNetworkInterface(update: PartialNetworkInterface): void {
+    const machine = this.current();
+    if (update.rx_rate_limiter)
+      machine.updateRateLimiter('net-rx', update.iface_id, update.rx_rate_limiter);
+    if (update.tx_rate_limiter)
+      machine.updateRateLimiter('net-tx', update.iface_id, update.tx_rate_limiter);
   }
 
   updateBalloon(): void {
