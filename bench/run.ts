@@ -53,14 +53,23 @@ const BENCHMARKS: BenchmarkEntry[] = [
   },
 ];
 
-function parseArgs(argv: string[]): { only: Set<string> | null; runs: number } {
+function parseArgs(argv: string[]): {
+  only: Set<string> | null;
+  runs: number;
+  renderOnly: boolean;
+} {
   let only: Set<string> | null = null;
   let runs = 5;
+  let renderOnly = false;
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
-    if (arg === '--only') only = new Set((argv[++i] ?? '').split(',').filter(Boolean));
+    if (arg === '--render-only') renderOnly = true;
+    else if (arg === '--only') only = new Set((argv[++i] ?? '').split(',').filter(Boolean));
     else if (arg === '--runs') runs = Math.max(5, Number(argv[++i]));
-    else throw new Error(`unknown argument ${arg}; use --only NAME[,NAME] and --runs N (≥ 5)`);
+    else
+      throw new Error(
+        `unknown argument ${arg}; use --only NAME[,NAME], --runs N (≥ 5) or --render-only`,
+      );
   }
   if (only) {
     const unknown = [...only].filter((id) => !BENCHMARKS.some((b) => b.id === id));
@@ -69,7 +78,7 @@ function parseArgs(argv: string[]): { only: Set<string> | null; runs: number } {
         `unknown benchmark ${unknown.join(', ')}; known: ${BENCHMARKS.map((b) => b.id).join(', ')}`,
       );
   }
-  return { only, runs };
+  return { only, runs, renderOnly };
 }
 
 function runOne(
@@ -106,9 +115,27 @@ function runOne(
   return { ...output, benchmark: entry.id, durationS: seconds() };
 }
 
+function writeReport(resultsDir: string, run: BenchRun): void {
+  const chartFile = (id: string) => `${id}.svg`;
+  for (const b of run.benchmarks) {
+    if (b.results.length) writeFileSync(join(resultsDir, chartFile(b.benchmark)), renderChart(b));
+  }
+  writeFileSync(join(resultsDir, 'latest.json'), JSON.stringify(run, null, 2) + '\n');
+  writeFileSync(join(resultsDir, 'REPORT.md'), renderReport(run, chartFile) + '\n');
+}
+
 function main(): void {
-  const { only, runs } = parseArgs(process.argv.slice(2));
+  const { only, runs, renderOnly } = parseArgs(process.argv.slice(2));
   const resultsDir = 'bench/results';
+  if (renderOnly) {
+    // Re-render REPORT.md and the charts from latest.json (after a change to the report's layout).
+    writeReport(
+      resultsDir,
+      JSON.parse(readFileSync(join(resultsDir, 'latest.json'), 'utf8')) as BenchRun,
+    );
+    console.log(`bench: re-rendered ${resultsDir}/REPORT.md from latest.json`);
+    return;
+  }
   const tmpDir = join(resultsDir, '.tmp');
   rmSync(tmpDir, { recursive: true, force: true });
   mkdirSync(tmpDir, { recursive: true });
@@ -132,12 +159,7 @@ function main(): void {
     ).filter((b): b is BenchRun['benchmarks'][number] => b !== undefined);
   }
   run.durationS = (Date.now() - started) / 1000;
-  const chartFile = (id: string) => `${id}.svg`;
-  for (const b of run.benchmarks) {
-    if (b.results.length) writeFileSync(join(resultsDir, chartFile(b.benchmark)), renderChart(b));
-  }
-  writeFileSync(join(resultsDir, 'latest.json'), JSON.stringify(run, null, 2) + '\n');
-  writeFileSync(join(resultsDir, 'REPORT.md'), renderReport(run, chartFile) + '\n');
+  writeReport(resultsDir, run);
   rmSync(tmpDir, { recursive: true, force: true });
   console.log(
     `\nbench: wrote ${resultsDir}/REPORT.md and latest.json in ${run.durationS.toFixed(0)} s`,

@@ -6,7 +6,7 @@
 import type { BenchOutput } from './schema';
 import { fmt, summarize } from './stats';
 
-const ROW_HEIGHT = 64;
+const ROW_HEIGHT = 74;
 const LABEL_WIDTH = 230;
 const PLOT_WIDTH = 420;
 const VALUE_WIDTH = 150;
@@ -36,15 +36,16 @@ export function renderChart(output: BenchOutput): string {
     const x = (v: number) => LABEL_WIDTH + (Math.max(0, v) / scaleMax) * (PLOT_WIDTH - 10);
     const direction = result.higherIsBetter ? 'higher is better' : 'lower is better';
     parts.push(
-      `<text x="8" y="${top + 18}">${escapeXml(result.name)}</text>`,
-      `<text x="8" y="${top + 34}" fill="#666">${escapeXml(`${result.unit}, ${direction}`)}</text>`,
+      // The figure's name on its own full-width line; unit and direction beside the bars.
+      `<text x="8" y="${top + 14}" font-weight="bold">${escapeXml(result.name)}</text>`,
+      `<text x="8" y="${top + 36}" fill="#666">${escapeXml(`${result.unit}, ${direction}`)}</text>`,
     );
     const bars: [typeof ours, string, string][] = [
       [ours, COLORS.ours, result.oursLabel ?? 'Kindling'],
     ];
     if (peer && result.peer) bars.push([peer, COLORS.peer, result.peer.name]);
     bars.forEach(([s, color, label], j) => {
-      const y = top + 6 + j * 24;
+      const y = top + 22 + j * 22;
       if (s.n === 0) return;
       parts.push(
         `<rect x="${LABEL_WIDTH}" y="${y}" width="${(x(s.median) - LABEL_WIDTH).toFixed(1)}" height="16" fill="${color}"><title>${escapeXml(label)}</title></rect>`,
