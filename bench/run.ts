@@ -40,6 +40,12 @@ const BENCHMARKS: BenchmarkEntry[] = [
     timeoutS: 120,
   },
   {
+    id: 'jit',
+    script: 'bench/jit/run.ts',
+    what: 'interpreter vs JIT-only on the CPU benchmark ELFs (JIT is off by default)',
+    timeoutS: 300,
+  },
+  {
     id: 'host',
     script: 'bench/host/run.ts',
     what: 'host daemon: API ready, memory per VM, start rate, restore',

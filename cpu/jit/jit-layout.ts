@@ -1,0 +1,17 @@
+// The JIT's shared-memory words, in the free gap between the hart state blocks (end 0x12_0000)
+// and guest RAM (0x20_0000). Only `export const NAME = <integer literal>;` lines, so the file can
+// move into cpu/layout/ and be imported by the AssemblyScript store path unchanged.
+
+/** One bit per 4 KiB page of guest RAM (indexed by wasm page - RAM base page): "translated code
+ * may exist here". Set before a page is translated; a store that finds it set clears it, bumps
+ * the page version and the global generation. Covers 4 GiB of RAM (128 KiB). */
+export const JIT_CODE_BITMAP = 1179648;
+export const JIT_CODE_BITMAP_SIZE = 131072;
+/** u32 per page-hash slot (page & JIT_PAGE_VERSION_MASK): bumped on every store into code.
+ * Collisions only cause spurious invalidations. */
+export const JIT_PAGE_VERSIONS = 1310720;
+export const JIT_PAGE_VERSION_MASK = 131071;
+/** i32: bumped after any page version changes, so caches rescan only when something changed. */
+export const JIT_CODE_GENERATION = 1835008;
+/** End of the JIT region (must stay <= GUEST_RAM_WASM_BASE). */
+export const JIT_REGION_END = 1835072;

@@ -1,0 +1,4 @@
+export * from './leb128';
+export * from './opcodes';
+export * from './function-builder';
+export * from './module-builder';
