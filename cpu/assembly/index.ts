@@ -3,11 +3,12 @@
 import * as S from './state';
 import * as B from './bits';
 import * as H from '../layout/hart-state';
-import { MAX_HARTS, STATICS_LIMIT, MACHINE_CONFIG_BASE } from '../layout/wasm-memory';
+import { MAX_HARTS, MACHINE_CONFIG_BASE, DECODE_CACHE_BASE } from '../layout/wasm-memory';
 import { CFG_POLL_INTERVAL } from '../layout/machine-config';
 import { EXIT_BUDGET, EXIT_FATAL, EXIT_STOP_REQUESTED } from '../layout/exit-reasons';
-import { fetch, loadSlow, storeSlow } from './memory';
-import { execute } from './execute';
+import { loadSlow, storeSlow } from './memory';
+import { runChunk } from './hot-loop';
+import { clearDecodeTable } from './decode-cache';
 import { buildRvcTable, rvcLookup, expandCompressed } from './compressed';
 import {
   trapPending,
@@ -25,7 +26,7 @@ buildRvcTable();
 
 /** Runs hart `hart` for up to `budget` instructions; returns an EXIT_* reason. */
 export function run(hart: i32, budget: i32): i32 {
-  if (hart < 0 || hart >= MAX_HARTS || <usize>__heap_base > <usize>STATICS_LIMIT) return EXIT_FATAL;
+  if (hart < 0 || hart >= MAX_HARTS || <usize>__heap_base > <usize>DECODE_CACHE_BASE) return EXIT_FATAL;
   S.selectHart(hart);
   if (S.ramSize == 0 || (S.ramSize & 0xfff) != 0) return EXIT_FATAL;
   const hb = S.hb;
@@ -44,44 +45,12 @@ export function run(hart: i32, budget: i32): i32 {
     if (left <= 0 || S.exitReason >= 0) break;
     let n = left < interval ? left : interval;
     left -= n;
-    S.attention = false;
-    while (n > 0) {
-      n--;
-      step();
-      if (S.attention) break;
-    }
-    left += n;
+    left += n - runChunk(n);
   }
   store<u64>(hb + H.HS_PC, S.pc);
   store<i32>(hb + H.HS_PRIV, S.priv);
   store<u64>(hb + H.HS_MINSTRET, S.instret);
   return S.exitReason >= 0 ? S.exitReason : EXIT_BUDGET;
-}
-
-/** Fetch, decode and execute one instruction, or take the exception it raised. */
-@inline function step(): void {
-  const raw = fetch();
-  if (trapPending) {
-    takePendingException();
-    return;
-  }
-  let inst = raw;
-  let next = S.pc + 4;
-  if ((raw & 3) != 3) {
-    inst = rvcLookup(raw);
-    next = S.pc + 2;
-  }
-  S.rawInst = raw;
-  let npc = next;
-  if (inst == 0) illegal();
-  else npc = execute(inst, S.pc, next);
-  store<u64>(S.xb, 0); // x0 stays zero whatever was written to it
-  if (trapPending) {
-    takePendingException();
-  } else {
-    S.pc = npc;
-    S.instret++;
-  }
 }
 
 /** Reset a hart: clear its state block, then set pc, a0, a1 and the privilege level.
@@ -97,6 +66,7 @@ export function hart_reset(hart: i32, pc: i64, a0: i64, a1: i64, priv: i32): voi
   const pending = atomic.load<u32>(hb + H.HS_PENDING);
   const control = atomic.load<u32>(hb + H.HS_CONTROL);
   memory.fill(hb, 0, H.HS_END);
+  clearDecodeTable(hart);
   atomic.store<u32>(hb + H.HS_PENDING, pending & ~(<u32>B.MIP_MSIP));
   atomic.store<u32>(hb + H.HS_CONTROL, control);
   const p = priv == S.PRIV_M || priv == S.PRIV_S ? priv : S.PRIV_U;
@@ -125,6 +95,7 @@ export function tlb_flush(hart: i32): void {
   if (hart < 0 || hart >= MAX_HARTS) return;
   S.selectHart(hart);
   M.flushTlb();
+  clearDecodeTable(hart);
 }
 
 /** Debug translation for tools: physical address of `va` for the hart's current mode and access
@@ -146,7 +117,7 @@ export function rvc_expand(h: u32): u32 {
   return (h & 3) == 3 ? 0 : expandCompressed(h & 0xffff);
 }
 
-/** Highest address used by AssemblyScript statics (must stay below STATICS_LIMIT). */
+/** Highest address used by AssemblyScript statics (must stay below the decode cache at 0x4_0000). */
 export function statics_end(): u32 {
   return <u32>__heap_base;
 }

@@ -177,17 +177,6 @@ function afterDeviceAccess(faultCause: u64, va: u64): void {
   if (atomic.load<i32>(S.hb + HS_CONTROL) != 0) S.requestExit(EXIT_STOP_REQUESTED);
 }
 
-/** Instruction bits at pc (16-bit pattern for compressed); raises fetch faults. */
-@inline export function fetch(): u32 {
-  const pc = S.pc;
-  if ((pc & PAGE_MASK) == M.fetchPage && (pc & 0xfff) != 0xffe) {
-    // One 32-bit load covers both lengths; a compressed instruction uses the low half only.
-    const word = load<u32>(<usize>(pc + M.fetchDelta));
-    return (word & 3) == 3 ? word : word & 0xffff;
-  }
-  return fetchSlow(pc);
-}
-
 /** Wasm address of the halfword at va for fetching (0 after raising a fault). */
 function fetchHalfAddr(va: u64): usize {
   const e = S.tlbFetch + <usize>(((va >> 12) & 255) << 4);
@@ -209,7 +198,8 @@ function fetchHalfAddr(va: u64): usize {
   return <usize>(va + delta);
 }
 
-function fetchSlow(pc: u64): u32 {
+/** Instruction bits at pc when the fetch page changed; raises fetch faults (check trapPending). */
+export function fetchSlow(pc: u64): u32 {
   const a = fetchHalfAddr(pc);
   if (trapPending) return 0;
   const lo = <u32>load<u16>(a);

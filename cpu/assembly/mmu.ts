@@ -48,6 +48,7 @@ export function onPrivilegeChange(): void {
     ((status & B.MSTATUS_SUM) != 0 ? 4 : 0) |
     ((status & B.MSTATUS_MXR) != 0 ? 8 : 0);
   fetchPage = 1;
+  S.attention = true; // run()'s inner loop caches the fetch page and keys: make it reload them
 }
 
 /** Invalidate every TLB entry of the current hart (sfence.vma, satp writes). */

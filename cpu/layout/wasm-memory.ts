@@ -6,7 +6,11 @@ export const WASM_PAGE_SIZE = 65536;
 /** Maximum pages the module declares for its imported shared memory (4 GiB). */
 export const WASM_MAX_PAGES = 65536;
 /** AssemblyScript statics live below this address (checked at instantiation via __heap_base). */
-export const STATICS_LIMIT = 524288;
+export const STATICS_LIMIT = 262144;
+/** Per-hart decoded-instruction tables (cpu/assembly/decode-cache.ts): 8 harts x 32 KiB at
+ * 0x4_0000, ending at the compressed-expansion table. */
+export const DECODE_CACHE_BASE = 262144;
+export const DECODE_CACHE_HART_BYTES = 32768;
 /** Expansion table of every 16-bit compressed pattern to its 32-bit equivalent (0 = illegal):
  * 65536 u32 entries at 0x8_0000, filled identically by every instance at instantiation. */
 export const RVC_TABLE_BASE = 524288;
