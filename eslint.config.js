@@ -112,6 +112,7 @@ export default tseslint.config(
     files: [
       'host/**/*.ts',
       'scripts/**/*.{ts,mjs,js}',
+      'test-support/**/*.ts',
       'e2e/**/*.{ts,mjs}',
       'bench/**/*.{ts,mjs}',
       'images/**/*.{ts,mjs}',

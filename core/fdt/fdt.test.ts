@@ -3,7 +3,7 @@ import fc from 'fast-check';
 import { FdtBuilder, FdtNode } from './fdt-writer';
 import { FdtError } from './fdt-format';
 import { findNode, parseFdt, propStrings, propU32s, propU64s } from './fdt-reader';
-import { decompileWithDtc, dtcPath } from './test-support/dtc';
+import { decompileWithDtc, dtcPath } from '../../test-support/dtc';
 
 function sampleTree(): FdtBuilder {
   const fdt = new FdtBuilder();

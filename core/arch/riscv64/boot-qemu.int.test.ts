@@ -11,7 +11,7 @@ import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { planRiscvBoot } from './boot';
-import { haveGuestImages, loadInitrd, loadKernelImage } from './test-support/guest-images';
+import { haveGuestImages, loadInitrd, loadKernelImage } from '../../../test-support/guest-images';
 
 const qemu = '/usr/bin/qemu-system-riscv64';
 const haveQemu = existsSync(qemu);

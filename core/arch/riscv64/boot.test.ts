@@ -5,7 +5,7 @@ import { computeBootLayout, DTB_SLOT_SIZE } from './boot-layout';
 import { parseImageHeader } from './image-header';
 import { findNode, parseFdt, propStrings, propU64s } from '../../fdt/fdt-reader';
 import { syntheticImage } from './test-support/synthetic-image';
-import { haveGuestImages, loadInitrd, loadKernelImage } from './test-support/guest-images';
+import { haveGuestImages, loadInitrd, loadKernelImage } from '../../../test-support/guest-images';
 
 const MiB = 1024 * 1024;
 const machine = { harts: 2, ramSize: 128 * MiB, bootargs: 'console=ttyS0', virtioSlots: [0] };

@@ -7,7 +7,7 @@ import {
 } from './device-tree';
 import { findNode, parseFdt, propStrings, propU32s, propU64s } from '../../fdt/fdt-reader';
 import type { ParsedFdtNode } from '../../fdt/fdt-reader';
-import { decompileWithDtc, dtcPath } from '../../fdt/test-support/dtc';
+import { decompileWithDtc, dtcPath } from '../../../test-support/dtc';
 
 const base: RiscvMachineDescription = {
   harts: 2,

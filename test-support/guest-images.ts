@@ -6,7 +6,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
 import { fileURLToPath } from 'node:url';
 
-const imagesDir = fileURLToPath(new URL('../../../../public/images/riscv64/', import.meta.url));
+const imagesDir = fileURLToPath(new URL('../public/images/riscv64/', import.meta.url));
 export const kernelPath = `${imagesDir}Image.gz`;
 export const initrdPath = `${imagesDir}initramfs.cpio.gz`;
 export const haveGuestImages = existsSync(kernelPath) && existsSync(initrdPath);
