@@ -4,7 +4,7 @@ import { ExitKind, ExitMailboxServer, ExitStatus, createExitMailboxBuffer } from
 
 function startClient(buffer: SharedArrayBuffer, slot: number, count: number) {
   const worker = startTsWorker(
-    new URL('./test-support/mailbox-client.worker.ts', import.meta.url),
+    new URL('../../test-support/mailbox-client.worker.ts', import.meta.url),
     {
       buffer,
       slot,

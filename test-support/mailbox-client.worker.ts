@@ -1,6 +1,6 @@
 /** Test worker: plays a vCPU that issues `count` exits (write then read back) through its slot. */
 import { parentPort, workerData } from 'node:worker_threads';
-import { ExitKind, ExitMailboxClient, ExitStatus } from '../exit-mailbox';
+import { ExitKind, ExitMailboxClient, ExitStatus } from '../core/vcpu/exit-mailbox';
 
 const { buffer, slot, count } = workerData as {
   buffer: SharedArrayBuffer;
