@@ -93,7 +93,10 @@ describe.skipIf(!haveImages)('riscv64 machine in Node', () => {
 
   it('costs almost no host CPU while the shell is idle', async () => {
     await boot(imageSpec({ vcpus: 2 }));
-    await new Promise((r) => setTimeout(r, 2000)); // let boot-time work settle
+    // The first seconds after the prompt are still the boot's tail (busybox init finishing, V8
+    // tiering the CPU module up in background threads): measured at 2-3 % of a core, then a steady
+    // ~0.6 %. The requirement is about an idle shell, so measure after that.
+    await new Promise((r) => setTimeout(r, 10_000));
     const before = process.cpuUsage();
     const wallStart = performance.now();
     await new Promise((r) => setTimeout(r, 10_000));
