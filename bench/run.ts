@@ -49,7 +49,7 @@ const BENCHMARKS: BenchmarkEntry[] = [
     id: 'host',
     script: 'bench/host/run.ts',
     what: 'host daemon: API ready, memory per VM, start rate, restore',
-    timeoutS: 240,
+    timeoutS: 480,
   },
   {
     id: 'io',
