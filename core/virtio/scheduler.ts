@@ -1,11 +1,5 @@
-/**
- * Time for core/ without timers of its own: the machine (browser worker or Node) injects one.
- * Devices use it to come back to a queue after a rate limiter refills.
- */
-export interface Scheduler {
-  /** Call `callback` once, roughly `delayMs` milliseconds from now, on the device thread. */
-  schedule(delayMs: number, callback: () => void): void;
-}
+/** Devices come back to a queue after a rate limiter refills through core/time's Scheduler. */
+export type { Scheduler } from '../time/clock';
 
 /**
  * The shape of `core/rate-limiter/rate-limiter.ts`'s RateLimiter that devices rely on (declared

@@ -181,7 +181,12 @@ describe('virtio-blk', () => {
     const timers: Array<[number, () => void]> = [];
     const { driver, submit, device } = setup(new MemoryBlockBackend(4096), {
       rateLimiter: limiter,
-      scheduler: { schedule: (ms, cb) => timers.push([ms, cb]) },
+      scheduler: {
+        schedule: (ms, cb) => {
+          timers.push([ms, cb]);
+          return () => {};
+        },
+      },
     });
     submit([{ data: header(BlkType.IN, 0) }, { writable: 512 }]);
     submit([{ data: header(BlkType.IN, 1) }, { writable: 512 }]);
