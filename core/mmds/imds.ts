@@ -6,8 +6,7 @@ import type { MmdsTokenAuthority } from './tokens';
 /**
  * The guest-facing side of the MMDS as pure request → response functions: what a guest's HTTP
  * request to 169.254.169.254 gets back. The network part (intercepting ARP and TCP to that
- * address on the configured interfaces and speaking HTTP/1.x over it) is later work in the
- * virtio-net device; it only has to parse requests into `MmdsRequest` and serialise responses.
+ * address on the configured interfaces and speaking HTTP/1.x over it) is in `network/`.
  */
 export interface MmdsRequest {
   method: string;

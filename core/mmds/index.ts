@@ -17,3 +17,11 @@ export {
   type MmdsRequest,
   type MmdsResponse,
 } from './imds';
+export { MmdsNetwork, type MmdsNetworkOptions } from './network/mmds-network';
+export {
+  MMDS_MAC,
+  MMDS_TCP_PORT,
+  MmdsNetStack,
+  type MmdsNetMetrics,
+  type MmdsNetStackOptions,
+} from './network/mmds-net-stack';

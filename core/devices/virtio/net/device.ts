@@ -24,6 +24,9 @@ export interface NetBackend {
   send(frame: Uint8Array): void;
 }
 
+/** Sees each transmitted frame before the backend; returns true when it consumed the frame. */
+export type NetTxInterceptor = (frame: Uint8Array) => boolean;
+
 export interface NetDeviceOptions {
   readonly mac: Uint8Array;
   readonly backend?: NetBackend;
@@ -47,6 +50,8 @@ export class NetDevice implements VirtioDevice {
   readonly commonMetrics = this.metrics;
   readonly mac: Uint8Array;
   backend: NetBackend | undefined;
+  /** Frames it consumes never reach `backend` (the MMDS answers those itself). */
+  txInterceptor: NetTxInterceptor | undefined;
   private readonly config = new Uint8Array(8);
   private readonly rxPending: Uint8Array[] = [];
   private readonly rxLimit: number;
@@ -189,7 +194,7 @@ export class NetDevice implements VirtioDevice {
       this.metrics.tx_packets_count++;
       this.metrics.tx_bytes_count += frame.length;
       try {
-        this.backend?.send(frame);
+        if (this.txInterceptor?.(frame) !== true) this.backend?.send(frame);
       } catch {
         this.metrics.tx_fails++;
       }
