@@ -5,7 +5,8 @@
  *    (TCG) booting the same kernel + initramfs with the same RAM (spawn → marker, its RSS);
  *  - 10 VMs started together in one daemon: VMs per second to all markers, RSS added per VM;
  *  - 50 VMs configured (not booted) in one daemon: RSS added per VM (50 booted is too slow here);
- *  - snapshot restore: `PUT /snapshot/load` (resume) → the shell answers a command.
+ *  - snapshot restore: `PUT /snapshot/load` (resume) → the shell answers a command;
+ *  - where the probe says KVM runs Linux: KVM boot vs qemu microvm -enable-kvm (kvm-vs-qemu.ts).
  * All daemon VMs run in one `kindling-host gateway` process, observed through the gateway console.
  */
 import { spawnSync } from 'node:child_process';
@@ -25,6 +26,7 @@ import {
 } from '../../host/daemon/test-support/daemon-process';
 import { bootSource } from '../../host/daemon/test-support/images';
 import { ConsoleClient } from './console-client';
+import { kvmVsQemuMicrovm } from './kvm-vs-qemu';
 import { GUEST_RAM_WASM_BASE } from '../../cpu/layout/wasm-memory';
 
 const MEM_MIB = 64;
@@ -232,6 +234,7 @@ async function main(): Promise<void> {
     note: 'spawn `node --import tsx host/bin/kindling-host.ts --api-sock` → first 200 on GET / (includes tsx transpiling at start)',
   });
 
+  await kvmVsQemuMicrovm(heavyRuns, results, skipped);
   const qemu = await qemuBoot(heavyRuns, skipped);
   const host = new BenchHost();
   try {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { EngineUnavailableError, decideEngineChoice } from './engine-choice';
+import { EngineUnavailableError, KVM_ENGINE, decideEngineChoice } from './engine-choice';
 import type { EngineVmFactory } from './engine-vm';
 
 const PVM = { engine: 'wasm' as const, reason: '/dev/kvm is kvm_pvm (no vmx/svm)' };
@@ -30,6 +30,25 @@ describe('decideEngineChoice', () => {
     expect(() => decideEngineChoice('kvm', PVM, fakeKvm)).toThrow(/kvm_pvm/);
     expect(() => decideEngineChoice('kvm', HW, undefined)).toThrow(/use --engine wasm/);
     expect(decideEngineChoice('kvm', HW, fakeKvm).kind).toBe('kvm');
+  });
+
+  it('registers the KVM engine, so auto uses it where the probe says kvm', () => {
+    expect(KVM_ENGINE).toBeDefined();
+    expect(decideEngineChoice('auto', HW, KVM_ENGINE).kind).toBe('kvm');
+    expect(
+      decideEngineChoice('auto', { ...PVM, kvmUsableForSmallGuests: true }, KVM_ENGINE).kind,
+    ).toBe('wasm');
+  });
+
+  it('accepts --engine kvm on kvm_pvm only with the test override, and says so', () => {
+    const pvm = { ...PVM, kvmUsableForSmallGuests: true };
+    expect(() => decideEngineChoice('kvm', pvm, fakeKvm, false)).toThrow(/kvm_pvm/);
+    const forced = decideEngineChoice('kvm', pvm, fakeKvm, true);
+    expect(forced.kind).toBe('kvm');
+    expect(forced.reason).toMatch(/KINDLING_KVM_ALLOW_SMALL_GUESTS=1 \(tests only/);
+    // The override never makes an unusable /dev/kvm usable.
+    const broken = { engine: 'wasm' as const, reason: '/dev/kvm unusable: ENOENT' };
+    expect(() => decideEngineChoice('kvm', broken, fakeKvm, true)).toThrow(/ENOENT/);
   });
 
   it('--engine wasm needs no probe', () => {

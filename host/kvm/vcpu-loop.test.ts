@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { BusDevice } from '../../core/bus/bus-device';
 import type { Vcpu, VmExit } from '../engine/engine';
-import { DeviceDispatch } from './io-dispatch';
+import { BusAccess } from './bus-access';
 import { handleExit, runVcpuLoop } from './vcpu-loop';
 
 /** A vCPU that replays a fixed list of exits, as KVM would produce them. */
@@ -27,8 +27,8 @@ class Bytes implements BusDevice {
   }
 }
 
-function machine(): { devices: DeviceDispatch; port: Bytes; regs: Bytes } {
-  const devices = new DeviceDispatch();
+function machine(): { devices: BusAccess; port: Bytes; regs: Bytes } {
+  const devices = new BusAccess();
   const port = new Bytes();
   const regs = new Bytes();
   devices.pio.register(0x3f8, 8, port);

@@ -6,8 +6,8 @@
  * then exactly one `{ type: 'stopped', reason }`.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { CONTROL_SLOT, mailboxOver } from './exit-mailbox';
-import { MailboxClient } from './mailbox-client';
+import { CONTROL_SLOT, parkWhilePaused } from './vcpu-control';
+import { MailboxDeviceAccess } from './vcpu-exits';
 import { pthreadSelf } from './libc';
 import { consumeKick, markFinished, prepareKickableThread } from './vcpu-kick';
 import { runVcpuLoop, type StopReason } from './vcpu-loop';
@@ -17,7 +17,9 @@ export interface VcpuWorkerData {
   readonly id: number;
   readonly vcpuFd: number;
   readonly mmapSize: number;
+  /** core's exit mailbox, shared by every vCPU of the VM; this vCPU uses slot `slot`. */
   readonly mailbox: SharedArrayBuffer;
+  readonly slot: number;
   readonly control: SharedArrayBuffer;
 }
 
@@ -35,8 +37,11 @@ function main(): void {
     vcpu = KvmVcpu.attach(data.id, data.vcpuFd, data.mmapSize, false);
     const kickSet = prepareKickableThread(vcpu);
     post({ type: 'ready', thread: pthreadSelf().toString() });
-    reason = runVcpuLoop(vcpu, new MailboxClient(mailboxOver(data.mailbox)), {
-      stopRequested: () => Atomics.load(control, CONTROL_SLOT.stopRequested) === 1,
+    reason = runVcpuLoop(vcpu, new MailboxDeviceAccess(data.mailbox, data.slot), {
+      stopRequested: () => {
+        parkWhilePaused(control);
+        return Atomics.load(control, CONTROL_SLOT.stopRequested) === 1;
+      },
       onInterrupted: () => consumeKick(kickSet),
     });
   } catch (error) {

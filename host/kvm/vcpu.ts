@@ -90,6 +90,17 @@ export class KvmVcpu implements Vcpu {
     ioctlPtr(this.fd, KVM_IOCTL.SET_SREGS, 'KVM_SET_SREGS', encodeSregs(sregs));
   }
 
+  /** KVM_GET_LAPIC: the local APIC's 1 KiB register page (needs the in-kernel irqchip). */
+  getLapic(): Uint8Array {
+    const bytes = new Uint8Array(STRUCT_SIZE.kvmLapicState);
+    ioctlPtr(this.fd, KVM_IOCTL.GET_LAPIC, 'KVM_GET_LAPIC', bytes);
+    return bytes;
+  }
+
+  setLapic(registers: Uint8Array): void {
+    ioctlPtr(this.fd, KVM_IOCTL.SET_LAPIC, 'KVM_SET_LAPIC', registers);
+  }
+
   setCpuid(entries: readonly CpuidEntry[]): void {
     ioctlPtr(this.fd, KVM_IOCTL.SET_CPUID2, 'KVM_SET_CPUID2', encodeCpuid2(entries));
   }

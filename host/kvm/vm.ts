@@ -50,6 +50,11 @@ export class KvmVm implements Vm {
     return new KvmVm(config, system.createVmFd(), system.vcpuMmapSize());
   }
 
+  /** vCPUs in creation order. */
+  get vcpuList(): readonly KvmVcpu[] {
+    return this.vcpus;
+  }
+
   get memorySlots(): readonly GuestRamRegion[] {
     return this.slots;
   }

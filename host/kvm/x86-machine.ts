@@ -1,13 +1,14 @@
 /**
  * A minimal single-vCPU x86 machine on the KVM backend: one RAM slot at 0, a guest image, the CPU
- * entered in real, protected or long mode, COM1 console output as a stream, and MMIO devices on a
- * local dispatcher. It is what the test guests run on, and the skeleton the Linux loader will fill.
+ * entered in real, protected or long mode, and core's devices (16550 on COM1 as a console stream,
+ * i8042, extra MMIO devices) on core's buses. It is what the test guests run on; the Linux machine
+ * (x86-linux-machine.ts) is the full version.
  */
-import type { PassThrough } from 'node:stream';
+import { PassThrough } from 'node:stream';
 import type { BusDevice } from '../../core/bus/bus-device';
-import { ConsolePort, COM1_PORT, COM1_PORT_COUNT } from './console-port';
-import { DeviceDispatch } from './io-dispatch';
 import type { KvmSystem } from './kvm-system';
+import { VcpuExitServer } from './vcpu-exits';
+import { X86Devices } from './x86-devices';
 import { runVcpuLoop, type StopReason } from './vcpu-loop';
 import { VcpuThread } from './vcpu-thread';
 import type { KvmVcpu } from './vcpu';
@@ -42,18 +43,17 @@ export interface X86MachineConfig {
 const TSS_ADDRESS = 0xfffbd000;
 
 export class X86Machine {
-  readonly console: PassThrough;
+  readonly console = new PassThrough();
+  /** The guest pulsed the i8042 reset line. */
+  resetRequested = false;
   private thread: VcpuThread | undefined;
   private closed = false;
 
   private constructor(
     readonly vm: KvmVm,
     readonly vcpu: KvmVcpu,
-    readonly devices: DeviceDispatch,
-    consolePort: ConsolePort,
-  ) {
-    this.console = consolePort.output;
-  }
+    readonly devices: X86Devices,
+  ) {}
 
   static create(system: KvmSystem, config: X86MachineConfig): X86Machine {
     const { image, loadAddress, memoryBytes } = config;
@@ -77,12 +77,20 @@ export class X86Machine {
       vcpu.setMsrs(bootMsrs());
       vcpu.setSregs(sregsForMode(config.mode, vcpu.getSregs()));
       vcpu.setRegs(regsForEntry(loadAddress, config.stack ?? 0x8000));
-      const devices = new DeviceDispatch();
-      const consolePort = new ConsolePort();
-      devices.pio.register(COM1_PORT, COM1_PORT_COUNT, consolePort);
+      let machine: X86Machine | undefined = undefined;
+      const devices = new X86Devices({
+        raiseIrq: (gsi, level) => {
+          if (config.inKernelIrqchip) vm.setIrqLine(gsi, level);
+        },
+        onReset: () => {
+          if (machine) machine.resetRequested = true;
+        },
+        output: (bytes) => machine?.console.write(Buffer.from(bytes)),
+      });
       for (const mapping of config.mmioDevices ?? [])
         devices.mmio.register(mapping.base, mapping.size, mapping.device);
-      return new X86Machine(vm, vcpu, devices, consolePort);
+      machine = new X86Machine(vm, vcpu, devices);
+      return machine;
     } catch (error) {
       vm.close();
       throw error;
@@ -92,8 +100,14 @@ export class X86Machine {
   /** Starts the vCPU thread; resolves with the stop reason once the vCPU has stopped for good. */
   start(): Promise<StopReason> {
     if (this.thread) return this.thread.stopped;
-    this.thread = new VcpuThread(this.vcpu, this.vm.vcpuMmapSize, this.devices);
-    return this.thread.stopped;
+    const exits = new VcpuExitServer(1, this.devices);
+    exits.serve();
+    this.thread = new VcpuThread(this.vcpu, this.vm.vcpuMmapSize, exits, 0);
+    // Answer exits until the vCPU has left its loop, then stop serving.
+    return this.thread.stopped.then((reason) => {
+      exits.stop();
+      return reason;
+    });
   }
 
   /**

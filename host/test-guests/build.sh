@@ -1,7 +1,8 @@
 #!/bin/sh
 # Assembles the x86 test guests into flat binaries (*.bin, committed next to their sources).
 # Needs GNU binutils for x86_64 (as, ld, objcopy). Real-mode guests are linked at 0x1000, 64-bit
-# guests at 0x100000, matching the load addresses in test-guests.ts.
+# guests at 0x100000, matching the load addresses in test-guests.ts. fake-kernel is a bzImage-shaped
+# file (setup header + position-independent 64-bit kernel) loaded by the Linux boot path.
 set -eu
 cd "$(dirname "$0")"
 build() {
@@ -23,3 +24,4 @@ build port-io-loop 0x100000
 build popcnt-probe 0x100000
 build interrupts 0x1000
 build protected-mode-hello 0x100000
+build fake-kernel 0x0

@@ -52,3 +52,15 @@ export const PORT_IO_LOOP_ITERATIONS = 10000;
 export function readTestGuest(name: TestGuestName): Uint8Array {
   return readFileSync(new URL(`./${TEST_GUESTS[name].file}`, import.meta.url));
 }
+
+/**
+ * A bzImage-shaped "fake kernel" (fake-kernel.S) for the Linux boot path: it checks boot_params, the
+ * e820 map, the command line, the MP table and the first virtio-mmio device announced on the command
+ * line from inside the guest, prints "PASS" and resets through the i8042.
+ */
+export const FAKE_KERNEL_FILE = 'fake-kernel.bin';
+export const FAKE_KERNEL_PATH = new URL(`./${FAKE_KERNEL_FILE}`, import.meta.url);
+
+export function readFakeKernel(): Uint8Array {
+  return readFileSync(FAKE_KERNEL_PATH);
+}

@@ -1,13 +1,20 @@
 import { existsSync, readFileSync } from 'node:fs';
+import { gunzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { BOOT_LAYOUT } from '../x86-boot-state';
-import { BOOT_PARAMS_OFFSET, E820_ENTRY_BYTES, E820_TYPE } from './boot-params';
-import { BzImageError, parseBzImage, SETUP_HEADER } from './bzimage';
-import { e820For, LINUX_LAYOUT, planLinuxBoot } from './linux-boot-plan';
+import { BOOT_PARAMS_OFFSET } from '../../../core/arch/x86_64/boot/boot-params';
+import { BzImageError, parseBzImage, SETUP_HEADER } from '../../../core/arch/x86_64/boot/bzimage';
+import { E820_ENTRY_BYTES, E820_TYPE } from '../../../core/arch/x86_64/boot/e820';
+import { parseMpTable } from '../../../core/arch/x86_64/boot/mp-table';
+import { X86_LAYOUT as LINUX_LAYOUT } from '../../../core/arch/x86_64/memory-map';
+import { planLinuxBoot } from './linux-boot-plan';
 
 const KERNEL = new URL('../../../public/images/x86_64/bzImage', import.meta.url);
 const INITRD = new URL('../../../public/images/x86_64/initramfs.cpio.gz', import.meta.url);
+const VMLINUX = new URL('../../../public/images/x86_64/vmlinux.gz', import.meta.url);
 const haveKernel = existsSync(KERNEL);
+const haveVmlinux = existsSync(VMLINUX);
+if (!haveVmlinux) console.log(`skipping PVH tests: ${VMLINUX.pathname} not built yet`);
 if (!haveKernel) console.log(`skipping bzImage tests: ${KERNEL.pathname} not built yet`);
 const MEMORY = 128 * 1024 * 1024;
 
@@ -46,7 +53,7 @@ describe.skipIf(!haveKernel)('64-bit Linux boot plan for public/images/x86_64/bz
 
   it('lays out zero page, command line, kernel and initrd without overlaps', () => {
     const plan = planLinuxBoot({
-      bzImage,
+      kernel: bzImage,
       memoryBytes: MEMORY,
       cmdline: 'console=ttyS0 panic=1',
       initrd,
@@ -68,7 +75,12 @@ describe.skipIf(!haveKernel)('64-bit Linux boot plan for public/images/x86_64/bz
   });
 
   it('fills boot_params: setup header, loader id, command line, initrd and e820', () => {
-    const plan = planLinuxBoot({ bzImage, memoryBytes: MEMORY, cmdline: 'console=ttyS0', initrd });
+    const plan = planLinuxBoot({
+      kernel: bzImage,
+      memoryBytes: MEMORY,
+      cmdline: 'console=ttyS0',
+      initrd,
+    });
     const zeroPage =
       plan.writes.find(([address]) => address === LINUX_LAYOUT.zeroPage)?.[1] ?? new Uint8Array();
     const view = new DataView(zeroPage.buffer, zeroPage.byteOffset);
@@ -87,24 +99,67 @@ describe.skipIf(!haveKernel)('64-bit Linux boot plan for public/images/x86_64/bz
   });
 
   it('refuses VMs too small for the kernel and command lines longer than it accepts', () => {
-    expect(() => planLinuxBoot({ bzImage, memoryBytes: 4 * 1024 * 1024, cmdline: '' })).toThrow(
-      /needs RAM/,
-    );
     expect(() =>
-      planLinuxBoot({ bzImage, memoryBytes: MEMORY, cmdline: 'x'.repeat(70000) }),
+      planLinuxBoot({ kernel: bzImage, memoryBytes: 4 * 1024 * 1024, cmdline: '' }),
+    ).toThrow(/needs RAM/);
+    expect(() =>
+      planLinuxBoot({ kernel: bzImage, memoryBytes: MEMORY, cmdline: 'x'.repeat(70000) }),
     ).toThrow(/command line/);
-    expect(() => planLinuxBoot({ bzImage, memoryBytes: MEMORY, cmdline: 'a\0b' })).toThrow(/NUL/);
+    expect(() => planLinuxBoot({ kernel: bzImage, memoryBytes: MEMORY, cmdline: 'a\0b' })).toThrow(
+      /NUL/,
+    );
   });
 });
 
-describe('e820 map', () => {
-  it('leaves the legacy hole below 1 MiB and the 32-bit MMIO hole out of RAM', () => {
-    expect(e820For(64 * 2 ** 20)).toEqual([
-      { address: 0, size: 0x9fc00, type: 1 },
-      { address: 0x100000, size: 63 * 2 ** 20, type: 1 },
-    ]);
-    const big = e820For(4 * 2 ** 30);
-    expect(big[1]).toEqual({ address: 0x100000, size: 0xc0000000 - 0x100000, type: 1 });
-    expect(big[2]).toEqual({ address: 2 ** 32, size: 2 ** 30, type: 1 });
+describe.skipIf(!haveKernel)('MP table in the boot plan', () => {
+  it('writes an MP table announcing every vCPU, with the virtio pins level-triggered', () => {
+    const plan = planLinuxBoot({
+      kernel: new Uint8Array(readFileSync(KERNEL)),
+      memoryBytes: MEMORY,
+      cmdline: 'console=ttyS0',
+      cpus: 2,
+      levelTriggeredPins: [5],
+    });
+    const [address, bytes] = plan.writes.find(([at]) => at === LINUX_LAYOUT.mpTable) ?? [
+      0,
+      new Uint8Array(),
+    ];
+    const parsed = parseMpTable(bytes, address);
+    expect(parsed.processors.map((p) => p.lapicId)).toEqual([0, 1]);
+    expect(parsed.ioInterrupts[5]?.flags).toBe(0b1101);
+    expect(parsed.ioInterrupts[4]?.flags).toBe(0);
+  });
+});
+
+describe.skipIf(!haveVmlinux)('PVH boot plan for public/images/x86_64/vmlinux', () => {
+  const vmlinux = haveVmlinux
+    ? new Uint8Array(gunzipSync(readFileSync(VMLINUX)))
+    : new Uint8Array();
+
+  it('loads the ELF segments, enters 32-bit protected mode at the PVH entry with EBX = start info', () => {
+    const initrd = new Uint8Array(8192).fill(7);
+    const plan = planLinuxBoot({
+      kernel: vmlinux,
+      memoryBytes: MEMORY,
+      cmdline: 'console=ttyS0',
+      initrd,
+    });
+    expect(plan.format).toBe('pvh');
+    expect(plan.mode).toBe('protected');
+    expect(plan.regs.rip).toBe(BigInt(plan.entry));
+    expect(plan.regs.rbx).toBe(BigInt(LINUX_LAYOUT.pvhStartInfo));
+    expect(plan.entry).toBeGreaterThanOrEqual(0x100000);
+    expect(plan.entry).toBeLessThan(2 ** 32);
+    const startInfo = plan.writes.find(([at]) => at === LINUX_LAYOUT.pvhStartInfo)?.[1];
+    const view = new DataView(startInfo!.buffer, startInfo!.byteOffset);
+    expect(view.getUint32(0, true)).toBe(0x336ec578);
+    expect(view.getUint32(12, true)).toBe(1);
+    expect(view.getUint32(48, true)).toBe(2);
+    const ranges = plan.writes
+      .map(([at, bytes]) => [at, at + bytes.length] as const)
+      .sort((a, b) => a[0] - b[0]);
+    for (let i = 1; i < ranges.length; i++)
+      expect(ranges[i]?.[0]).toBeGreaterThanOrEqual(ranges[i - 1]?.[1] ?? 0);
+    expect(plan.initrdAddress! % 4096).toBe(0);
   });
 });
