@@ -29,7 +29,9 @@ const FREE = 0;
 const POSTED = 1;
 const ANSWERED = 2;
 
-export const ExitKind = { Read: 1, Write: 2 } as const;
+/** Memory-mapped accesses, and x86 port I/O: a second address space (a machine without ports answers
+ *  those Unmapped). */
+export const ExitKind = { Read: 1, Write: 2, PortRead: 3, PortWrite: 4 } as const;
 export type ExitKind = (typeof ExitKind)[keyof typeof ExitKind];
 
 export const ExitStatus = {

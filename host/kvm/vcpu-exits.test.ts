@@ -53,12 +53,12 @@ describe('vCPU exits over core exit mailbox', () => {
       unmappedMmio: false,
       throwingDevice: false,
       oddSize: false,
-      aliasOfPortSpace: false,
+      mmioAtPortNumber: false,
     });
     expect(port.writes).toEqual(['0:65']);
     expect(mmio.writes).toEqual(['8:1,2,3,4,5,6,7,8']);
     expect((exits.lastDeviceError as Error).message).toBe('device bug');
-    expect(exits.answered).toEqual([0, 7]); // the odd size and the aliased address never left the vCPU
+    expect(exits.answered).toEqual([0, 8]); // the odd size never left the vCPU
     expect(devices.unclaimedPorts).toBe(1);
   });
 });

@@ -2,10 +2,9 @@
  * Port-I/O and MMIO exits from vCPU worker threads to the VMM thread, over core's exit mailbox
  * (`core/vcpu/exit-mailbox.ts`, the one the riscv64 machine uses: one slot per vCPU, one server).
  *
- * Core's mailbox carries {read|write, address, 1–8 bytes}. x86 adds a second address space (ports),
- * so a port access travels with address PIO_ADDRESS_BASE + port: guest-physical addresses stay below
- * 2^52 (MAXPHYADDR ≤ 52), so the two never collide. String I/O (`rep outsb`) is split into one
- * exchange per element by the exit loop (vcpu-loop.ts), so no transfer exceeds 8 bytes.
+ * Core's mailbox carries {kind, address, 1–8 bytes}; x86's second address space (ports) travels as
+ * the PortRead/PortWrite kinds. String I/O (`rep outsb`) is split into one exchange per element by
+ * the exit loop (vcpu-loop.ts), so no transfer exceeds 8 bytes.
  */
 import {
   ExitKind,
@@ -15,9 +14,6 @@ import {
   createExitMailboxBuffer,
 } from '../../core/vcpu/exit-mailbox';
 import type { DeviceAccess } from '../engine/engine';
-
-/** Port p travels as address PIO_ADDRESS_BASE + p. */
-export const PIO_ADDRESS_BASE = 2 ** 52;
 
 type AccessSize = 1 | 2 | 4 | 8;
 const isAccessSize = (n: number): n is AccessSize => n === 1 || n === 2 || n === 4 || n === 8;
@@ -31,26 +27,26 @@ export class MailboxDeviceAccess implements DeviceAccess {
   }
 
   pioRead(port: number, data: Uint8Array): boolean {
-    return this.exchange(ExitKind.Read, PIO_ADDRESS_BASE + port, data);
+    return this.exchange(ExitKind.PortRead, port, data);
   }
   pioWrite(port: number, data: Uint8Array): boolean {
-    return this.exchange(ExitKind.Write, PIO_ADDRESS_BASE + port, data);
+    return this.exchange(ExitKind.PortWrite, port, data);
   }
-  // An MMIO address in the port range cannot come from real hardware; refuse it rather than alias a port.
   mmioRead(address: number, data: Uint8Array): boolean {
-    return address < PIO_ADDRESS_BASE && this.exchange(ExitKind.Read, address, data);
+    return this.exchange(ExitKind.Read, address, data);
   }
   mmioWrite(address: number, data: Uint8Array): boolean {
-    return address < PIO_ADDRESS_BASE && this.exchange(ExitKind.Write, address, data);
+    return this.exchange(ExitKind.Write, address, data);
   }
 
   private exchange(kind: ExitKind, address: number, data: Uint8Array): boolean {
     const size = data.length;
     if (!isAccessSize(size)) return false;
     const bytes = this.client.view(size);
-    if (kind === ExitKind.Write) bytes.set(data);
+    const write = kind === ExitKind.Write || kind === ExitKind.PortWrite;
+    if (write) bytes.set(data);
     const status = this.client.exchange(kind, address, size);
-    if (kind === ExitKind.Read) data.set(bytes);
+    if (!write) data.set(bytes);
     return status === ExitStatus.Ok;
   }
 }
@@ -85,14 +81,23 @@ export class VcpuExitServer {
   }
 
   private handle(kind: ExitKind, address: number, data: Uint8Array): ExitStatus {
-    const write = kind === ExitKind.Write;
     let ok: boolean;
     try {
-      if (address >= PIO_ADDRESS_BASE) {
-        const port = address - PIO_ADDRESS_BASE;
-        ok = write ? this.devices.pioWrite(port, data) : this.devices.pioRead(port, data);
-      } else {
-        ok = write ? this.devices.mmioWrite(address, data) : this.devices.mmioRead(address, data);
+      switch (kind) {
+        case ExitKind.PortRead:
+          ok = this.devices.pioRead(address, data);
+          break;
+        case ExitKind.PortWrite:
+          ok = this.devices.pioWrite(address, data);
+          break;
+        case ExitKind.Read:
+          ok = this.devices.mmioRead(address, data);
+          break;
+        case ExitKind.Write:
+          ok = this.devices.mmioWrite(address, data);
+          break;
+        default:
+          ok = false;
       }
     } catch (error) {
       this.lastDeviceError = error;
