@@ -42,7 +42,8 @@ export function bundleWorkerEntry(file: URL, external: readonly string[] = []): 
     const text = result.outputFiles?.[0]?.text;
     if (text !== undefined) {
       // Inside node_modules so that bare `external` imports (e.g. koffi) still resolve.
-      const cacheDir = join(dirname(dirname(require.resolve('esbuild'))), '.cache', 'kindling');
+      const nodeModules = dirname(dirname(dirname(require.resolve('esbuild'))));
+      const cacheDir = join(nodeModules, '.cache', 'kindling');
       mkdirSync(cacheDir, { recursive: true });
       const name = source.replace(/[^A-Za-z0-9]+/g, '_').slice(-80);
       target = join(cacheDir, `${name}.mjs`);
