@@ -8,7 +8,7 @@ import * as S from './state';
 import * as B from './bits';
 import * as M from './mmu';
 import { raise, illegal, trapPending } from './trap';
-import { loadAddr, storeAddr } from './memory';
+import { loadAddr, noteRamStore, storeAddr } from './memory';
 import { sext32 } from './muldiv';
 import { HS_RESERVATION_ADDR, HS_RESERVATION_VALUE } from '../layout/hart-state';
 import { MACHINE_CONFIG_BASE, MAX_HARTS } from '../layout/wasm-memory';
@@ -83,11 +83,15 @@ export function execAmo(inst: u32): void {
         ? atomic.cmpxchg<u64>(a, expected, src) == expected
         : atomic.cmpxchg<u32>(a, <u32>expected, <u32>src) == <u32>expected;
     }
-    if (ok) breakOtherReservations(a);
+    if (ok) {
+      noteRamStore(a);
+      breakOtherReservations(a);
+    }
     S.xset(rd, ok ? 0 : 1);
     return;
   } else {
     old = wide ? amo64(a, funct5, src) : <u64>amo32(a, funct5, <u32>src);
+    noteRamStore(a);
     breakOtherReservations(a);
   }
   S.xset(rd, wide ? old : sext32(old));

@@ -21,6 +21,7 @@ import {
 import * as M from './mmu';
 
 export * from './fpu/index';
+export { jit_tracks_code_stores } from './memory';
 
 buildRvcTable();
 
@@ -154,4 +155,32 @@ export function tlb_data_key(): i64 {
 /** The same for instruction fetch. */
 export function tlb_fetch_key(): i64 {
   return <i64>M.fetchKey;
+}
+
+// ---- Entry for the JIT's WASM dispatcher (cpu/jit/dispatch/) ----
+
+/** run(hart, n) for the short interpreter batches the JIT dispatcher runs between translated
+ * regions, without the per-call interrupt poll (which reads the host clock through an import):
+ * the dispatcher polls with run(hart, 0) every poll interval. Interrupts are still checked
+ * whenever a chunk ends early (privilege change, trap, WFI), as run() would. */
+export function jit_interpret(hart: i32, n: i32): i32 {
+  if (hart < 0 || hart >= MAX_HARTS || <usize>__heap_base > <usize>DECODE_CACHE_BASE) return EXIT_FATAL;
+  S.selectHart(hart);
+  if (S.ramSize == 0 || (S.ramSize & 0xfff) != 0) return EXIT_FATAL;
+  const hb = S.hb;
+  S.pc = load<u64>(hb + H.HS_PC) & ~(<u64>1);
+  S.priv = load<i32>(hb + H.HS_PRIV);
+  S.instret = load<u64>(hb + H.HS_MINSTRET);
+  S.exitReason = -1;
+  M.onPrivilegeChange();
+  let left = n;
+  while (left > 0 && S.exitReason < 0) {
+    const done = runChunk(left);
+    left -= done;
+    if (left > 0 && S.exitReason < 0) checkInterrupts();
+  }
+  store<u64>(hb + H.HS_PC, S.pc);
+  store<i32>(hb + H.HS_PRIV, S.priv);
+  store<u64>(hb + H.HS_MINSTRET, S.instret);
+  return S.exitReason >= 0 ? S.exitReason : EXIT_BUDGET;
 }

@@ -11,10 +11,16 @@ import {
   HS_BUS_ERROR, HS_CONTROL, HS_COUNT_MMIO_READ, HS_COUNT_MMIO_WRITE, HS_PC,
 } from '../layout/hart-state';
 import { CLINT_BASE, CLINT_SIZE } from '../layout/memory-map';
+import {
+  GUEST_RAM_WASM_BASE, JIT_CODE_BITMAP, JIT_CODE_GENERATION, JIT_PAGE_VERSIONS,
+  JIT_PAGE_VERSION_MASK,
+} from '../layout/wasm-memory';
 import { EXIT_STOP_REQUESTED } from '../layout/exit-reasons';
 import { trapPending } from './trap';
 
 const PAGE_MASK: u64 = ~(<u64>0xfff);
+/** JIT_CODE_BITMAP minus the bitmap offset of RAM's base (word index (a >> 17) for wasm address a). */
+const BITMAP_BIAS: usize = <usize>JIT_CODE_BITMAP - ((<usize>GUEST_RAM_WASM_BASE >>> 17) << 2);
 
 /** Wasm address for a data access on a TLB hit, or 0 on a miss. */
 @inline function hit(tlb: usize, va: u64, size: u64): usize {
@@ -62,23 +68,58 @@ const PAGE_MASK: u64 = ~(<u64>0xfff);
 }
 @inline export function sb(va: u64, v: u64): void {
   const a = storeAddr(va, 1);
-  if (a) store<u8>(a, <u8>v);
-  else storeSlow(va, 1, v);
+  if (a) {
+    store<u8>(a, <u8>v);
+    noteRamStore(a);
+  } else storeSlow(va, 1, v);
 }
 @inline export function sh(va: u64, v: u64): void {
   const a = storeAddr(va, 2);
-  if (a) store<u16>(a, <u16>v);
-  else storeSlow(va, 2, v);
+  if (a) {
+    store<u16>(a, <u16>v);
+    noteRamStore(a);
+  } else storeSlow(va, 2, v);
 }
 @inline export function sw(va: u64, v: u64): void {
   const a = storeAddr(va, 4);
-  if (a) store<u32>(a, <u32>v);
-  else storeSlow(va, 4, v);
+  if (a) {
+    store<u32>(a, <u32>v);
+    noteRamStore(a);
+  } else storeSlow(va, 4, v);
 }
 @inline export function sd(va: u64, v: u64): void {
   const a = storeAddr(va, 8);
-  if (a) store<u64>(a, v);
-  else storeSlow(va, 8, v);
+  if (a) {
+    store<u64>(a, v);
+    noteRamStore(a);
+  } else storeSlow(va, 8, v);
+}
+
+/**
+ * Store hook for the JIT (cpu/jit/README.md): after every write to RAM at wasm address `a` (an
+ * access never crosses a page here), a set bit in the shared code bitmap means translated code
+ * may exist on that page: clear it and bump the page's version so every hart's translation cache
+ * drops the page at its next lookup. One load and a bit test when no code is there.
+ */
+@inline export function noteRamStore(a: usize): void {
+  // RAM starts 2 MiB-aligned, so the bitmap word of (a - RAM base) >> 12 is at a fixed offset
+  // plus (a >> 17) * 4, and WASM shifts take the bit index (a >> 12) & 31 modulo 32 by themselves.
+  const word = atomic.load<u32>(((a >>> 15) & ~(<usize>3)) + BITMAP_BIAS);
+  if (((word >>> <u32>(a >>> 12)) & 1) != 0) codeWritten(<u32>((a - GUEST_RAM_WASM_BASE) >>> 12));
+}
+
+/** Cold path of noteRamStore: what cpu/jit/code-cache.ts markWritten() does, in the same words. */
+function codeWritten(page: u32): void {
+  const bit: u32 = <u32>1 << (page & 31);
+  const old = atomic.and<u32>(<usize>JIT_CODE_BITMAP + (<usize>(page >>> 5) << 2), ~bit);
+  if ((old & bit) == 0) return; // another writer got here first
+  atomic.add<u32>(<usize>JIT_PAGE_VERSIONS + (<usize>(page & JIT_PAGE_VERSION_MASK) << 2), 1);
+  atomic.add<u32>(<usize>JIT_CODE_GENERATION, 1);
+}
+
+/** Tells the JIT dispatcher that this CPU's store path invalidates translated pages itself. */
+export function jit_tracks_code_stores(): i32 {
+  return 1;
 }
 
 function readRam(a: usize, size: u64): u64 {
@@ -131,7 +172,9 @@ export function storeSlow(va: u64, size: u64, v: u64): void {
   if (trapPending) return;
   if (M.inRam(pa, size)) {
     M.tlbFill(S.tlbStore, va, pa, M.dataKey);
-    writeRam(M.ramWasm(pa), size, v);
+    const a = M.ramWasm(pa);
+    writeRam(a, size, v);
+    noteRamStore(a);
     return;
   }
   ioWrite(pa, size, v, va);

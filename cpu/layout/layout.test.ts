@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import * as H from './hart-state';
 import * as W from './wasm-memory';
 import * as C from './machine-config';
+import * as J from '../jit/jit-layout';
 
 /** Sizes of the hart-state fields that are not single 8-byte slots. */
 const FIELD_SIZES: Record<string, number> = {
@@ -88,5 +89,18 @@ describe('shared layout', () => {
         expect(code, `${file}: ${code}`).toMatch(/^export const [A-Z0-9_]+ = (0|[1-9][0-9]*);$/);
       }
     }
+  });
+
+  it("the JIT words the interpreter's store hook uses match the JIT's own layout", () => {
+    expect(W.JIT_CODE_BITMAP).toBe(J.JIT_CODE_BITMAP);
+    expect(W.JIT_PAGE_VERSIONS).toBe(J.JIT_PAGE_VERSIONS);
+    expect(W.JIT_PAGE_VERSION_MASK).toBe(J.JIT_PAGE_VERSION_MASK);
+    expect(W.JIT_CODE_GENERATION).toBe(J.JIT_CODE_GENERATION);
+    // The bitmap covers every RAM page a machine can have, and the region ends below RAM.
+    expect(J.JIT_CODE_BITMAP_SIZE * 8 * 4096).toBeGreaterThanOrEqual(
+      W.WASM_MAX_PAGES * W.WASM_PAGE_SIZE - W.GUEST_RAM_WASM_BASE,
+    );
+    expect(W.HART_STATE_BASE + W.MAX_HARTS * W.HART_STRIDE).toBeLessThanOrEqual(W.JIT_CODE_BITMAP);
+    expect(J.JIT_REGION_END).toBeLessThanOrEqual(W.GUEST_RAM_WASM_BASE);
   });
 });

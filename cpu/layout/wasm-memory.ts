@@ -29,3 +29,12 @@ export const GUEST_RAM_WASM_BASE = 2097152;
 export const GUEST_RAM_PHYS_BASE = 2147483648;
 /** Pages below guest RAM: the module's declared minimum memory. */
 export const WASM_MIN_PAGES = 32;
+/** JIT words in the gap between the hart blocks and guest RAM (the same values as
+ * cpu/jit/jit-layout.ts, checked by layout.test.ts). JIT_CODE_BITMAP: one bit per 4 KiB RAM page,
+ * "translated code may exist here"; the interpreter's store path checks it after every RAM write. */
+export const JIT_CODE_BITMAP = 1179648;
+/** u32 per page-hash slot (page & JIT_PAGE_VERSION_MASK), bumped on a store into code. */
+export const JIT_PAGE_VERSIONS = 1310720;
+export const JIT_PAGE_VERSION_MASK = 131071;
+/** i32 bumped after any page version changes. */
+export const JIT_CODE_GENERATION = 1835008;
