@@ -60,8 +60,10 @@ async function waitForServer(url: string, child: ChildProcess, timeoutMs: number
 }
 
 export interface ChromiumBootFigures {
-  /** Times (ms) per hart count, in the order asked for. */
+  /** Times (ms) per hart count, in the order asked for (interpreter). */
   byHarts: Map<number, number[]>;
+  /** The same with the JIT in mixed mode. */
+  jitByHarts: Map<number, number[]>;
 }
 
 /** Boots each hart count `runs` times; undefined (with a skip entry) when Chromium or the build is missing. */
@@ -70,6 +72,8 @@ export async function kindlingChromiumBoot(
   runs: number,
   memMib: number,
   skipped: BenchSkip[],
+  /** Also boot these hart counts with the JIT in mixed mode (after the interpreter boots). */
+  jitHartCounts: number[] = [],
 ): Promise<ChromiumBootFigures | undefined> {
   if (!chromiumAvailable()) {
     skipped.push({ name: 'Kindling (Chromium)', reason: `no Chromium at ${CHROMIUM_PATH}` });
@@ -104,7 +108,14 @@ export async function kindlingChromiumBoot(
       if (!times) return undefined;
       byHarts.set(vcpus, times);
     }
-    return { byHarts };
+    const jitByHarts = new Map<number, number[]>();
+    for (const vcpus of jitHartCounts) {
+      const jit = { mode: 'mixed' as const };
+      const times = await chromiumBootToMarker({ url, vcpus, memMib, runs, jit });
+      if (!times) return undefined;
+      jitByHarts.set(vcpus, times);
+    }
+    return { byHarts, jitByHarts };
   } finally {
     server.kill('SIGTERM');
   }

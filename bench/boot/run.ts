@@ -60,7 +60,12 @@ async function qemuRiscv64(
   }
 }
 
-async function kindlingNode(runs: number, skipped: BenchSkip[]): Promise<number[] | undefined> {
+/** `npm run vm`'s entry point booting the bundled image; `jit` goes through KINDLING_JIT. */
+async function kindlingNode(
+  runs: number,
+  skipped: BenchSkip[],
+  jit: 'off' | 'mixed' = 'off',
+): Promise<number[] | undefined> {
   if (!existsSync('cpu/build/rv64.wasm'))
     spawnSync('npm', ['run', '--silent', 'build:cpu'], { stdio: 'inherit' });
   const image = loadManifest().find((i) => i.arch === 'riscv64');
@@ -68,12 +73,9 @@ async function kindlingNode(runs: number, skipped: BenchSkip[]): Promise<number[
     skipped.push({ name: 'Kindling (Node)', reason: 'no riscv64 image in public/images' });
     return undefined;
   }
-  const args = ['--import', 'tsx', 'host/cli/vm.ts', '--mem', String(MEM_MIB), '--smp', '1'];
-  args.push('--cmdline', image.cmdline);
-  return repeat(
-    runs,
-    async () => (await timeToMarker(process.execPath, args, MARKER, TIMEOUT_MS)).ms,
-  );
+  const args = [`KINDLING_JIT=${jit}`, process.execPath, '--import', 'tsx', 'host/cli/vm.ts'];
+  args.push('--mem', String(MEM_MIB), '--smp', '1', '--cmdline', image.cmdline);
+  return repeat(runs, async () => (await timeToMarker('env', args, MARKER, TIMEOUT_MS)).ms);
 }
 
 function log(label: string, values: number[] | undefined): void {
@@ -122,7 +124,22 @@ async function main(): Promise<void> {
       ),
     );
 
-  const chromium = await kindlingChromiumBoot([1, 2], runs, MEM_MIB, skipped);
+  const nodeJit = await kindlingNode(runs, skipped, 'mixed');
+  log('Kindling (Node, JIT mixed)', nodeJit);
+  if (nodeJit)
+    results.push(
+      row(
+        {
+          name: 'boot to shell marker (riscv64, Node): JIT mixed vs interpreter',
+          ours: nodeJit,
+          oursLabel: 'Kindling JIT mixed, Node worker_threads',
+          note: `from process spawn to the marker line, both sides; 1 hart, ${MEM_MIB} MiB; the same Kindling build with KINDLING_JIT=mixed against the interpreter alone`,
+        },
+        { name: 'Kindling interpreter, Node worker_threads', values: node },
+      ),
+    );
+
+  const chromium = await kindlingChromiumBoot([1, 2], runs, MEM_MIB, skipped, [1, 2]);
   const chromium1 = chromium?.byHarts.get(1);
   const chromium2 = chromium?.byHarts.get(2);
   log('Kindling (Chromium, 1 hart)', chromium1);
@@ -135,6 +152,22 @@ async function main(): Promise<void> {
   log(V86_PEER_NAME, v86);
 
   const oursLabel = 'Kindling interpreter, headless Chromium (Web Workers)';
+  for (const harts of [1, 2]) {
+    const jit = chromium?.jitByHarts.get(harts);
+    log(`Kindling (Chromium, ${harts} hart(s), JIT mixed)`, jit);
+    if (!jit) continue;
+    results.push(
+      row(
+        {
+          name: `boot to shell marker (riscv64, Chromium, ${harts} hart${harts > 1 ? 's' : ''}): JIT mixed vs interpreter`,
+          ours: jit,
+          oursLabel: 'Kindling JIT mixed, headless Chromium (Web Workers)',
+          note: `${CHROMIUM_TIMER}. The same page and build, JIT mixed against the interpreter alone; ${harts} hart(s), ${MEM_MIB} MiB`,
+        },
+        { name: oursLabel, values: chromium?.byHarts.get(harts) },
+      ),
+    );
+  }
   if (chromium1) {
     results.push(
       row(

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseChecksum, parseInstructionCount, timeProcess } from './measure';
+import { parseChecksum, parseInstructionCount, parseTranslatedShare, timeProcess } from './measure';
 
 describe('parseInstructionCount', () => {
   it('reads the count from the runner report line', () => {
@@ -8,6 +8,15 @@ describe('parseInstructionCount', () => {
   });
   it('is undefined when the runner printed no report', () => {
     expect(parseInstructionCount('rv: test finisher: FAIL with code 3\n')).toBeUndefined();
+  });
+});
+
+describe('parseTranslatedShare', () => {
+  it('reads the JIT line of the runner report, absent with the interpreter', () => {
+    const stderr =
+      'rv: 10 instructions in 1.000 s (0.0 MIPS)\nrv: jit: 99.9 % translated, 87 blocks\n';
+    expect(parseTranslatedShare(stderr)).toBe(99.9);
+    expect(parseTranslatedShare('rv: 10 instructions in 1.000 s (0.0 MIPS)\n')).toBeUndefined();
   });
 });
 

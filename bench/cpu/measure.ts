@@ -45,11 +45,17 @@ export interface Engine {
   args(elf: string): string[];
 }
 
-export const OUR_RUNNER: Engine = {
-  name: 'Kindling rv64 (WASM)',
-  command: process.execPath,
-  args: (elf) => ['--import', 'tsx', 'cpu/runner/rv.ts', elf, '--insns-report'],
-};
+/** Our runner with the interpreter alone ('off') or with the JIT (`npm run rv -- --jit MODE`). */
+export function ourRunner(jit: 'off' | 'mixed' | 'always'): Engine {
+  const label = jit === 'off' ? 'interpreter' : `JIT ${jit}`;
+  return {
+    name: `Kindling rv64 (WASM, ${label})`,
+    command: process.execPath,
+    args: (elf) => ['--import', 'tsx', 'cpu/runner/rv.ts', elf, '--insns-report', '--jit', jit],
+  };
+}
+
+export const OUR_RUNNER: Engine = ourRunner('off');
 
 export const QEMU: Engine = {
   name: 'qemu-system-riscv64 TCG',
@@ -63,6 +69,12 @@ export const QEMU: Engine = {
 /** Instructions retired, from our runner's `--insns-report` line on stderr. */
 export function parseInstructionCount(stderr: string): number | undefined {
   const match = /rv: (\d+) instructions in/.exec(stderr);
+  return match ? Number(match[1]) : undefined;
+}
+
+/** Share of instructions run translated, from the runner's `rv: jit: N % translated` line. */
+export function parseTranslatedShare(stderr: string): number | undefined {
+  const match = /rv: jit: ([\d.]+) % translated/.exec(stderr);
   return match ? Number(match[1]) : undefined;
 }
 

@@ -1,7 +1,7 @@
 /**
  * CPU benchmark: `npx tsx bench/cpu/run.ts [--runs N] [--json out.json] [--only a,b]`.
- * Runs each bare-metal ELF in bench/cpu/elf on our runner and on qemu-system-riscv64 (TCG),
- * interleaved, N ≥ 5 times each; times every process from spawn to exit, subtracts each engine's
+ * Runs each bare-metal ELF in bench/cpu/elf on our runner (interpreter, JIT mixed, JIT always)
+ * and on qemu-system-riscv64 (TCG), interleaved, N times each (5 by default); times every process from spawn to exit, subtracts each engine's
  * start-up (median time of elf/empty.elf) and turns the net time into instructions per second
  * using OUR instruction count (same deterministic ELF, same instructions on both engines).
  */
@@ -12,9 +12,10 @@ import type { BenchOutput, BenchResult } from '../lib/schema';
 import { fmt, summarize } from '../lib/stats';
 import {
   isAvailable,
-  OUR_RUNNER,
+  ourRunner,
   parseChecksum,
   parseInstructionCount,
+  parseTranslatedShare,
   QEMU,
   timeProcess,
   type Engine,
@@ -38,10 +39,11 @@ function parseArgs(argv: string[]): Args {
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     const value = argv[i + 1];
-    if (arg === '--runs' && value) args.runs = Math.max(5, Number(value) || 5);
+    // Fewer than 5 runs only for a quick check that everything works (bench/run.ts asks ≥ 5).
+    if (arg === '--runs' && value) args.runs = Math.max(1, Number(value) || 5);
     else if (arg === '--json' && value) args.json = value;
     else if (arg === '--only' && value) args.only = value.split(',').filter(Boolean);
-    else throw new Error(`unknown argument ${arg}; use --runs N (≥ 5), --json FILE, --only a,b`);
+    else throw new Error(`unknown argument ${arg}; use --runs N, --json FILE, --only a,b`);
     i++;
   }
   const unknown = args.only.filter((name) => !(BENCHMARKS as readonly string[]).includes(name));
@@ -70,27 +72,52 @@ async function startupMs(engine: Engine, runs: number): Promise<number[]> {
   return times;
 }
 
+/** Our three engines, each measured against the same QEMU runs. */
+const OURS = [
+  { jit: 'off', engine: ourRunner('off') },
+  { jit: 'mixed', engine: ourRunner('mixed') },
+  { jit: 'always', engine: ourRunner('always') },
+] as const;
+
 interface Measured {
   name: string;
   instructions: number;
-  oursRawMs: number[];
+  /** Raw ms per run, per entry of OURS. */
+  oursRawMs: number[][];
+  /** Share of instructions run translated, per JIT entry of OURS (last run). */
+  translatedShare: (number | undefined)[];
   peerRawMs: number[];
 }
 
 async function measure(name: string, runs: number, withQemu: boolean): Promise<Measured> {
-  const m: Measured = { name, instructions: 0, oursRawMs: [], peerRawMs: [] };
+  const m: Measured = {
+    name,
+    instructions: 0,
+    oursRawMs: OURS.map(() => []),
+    translatedShare: OURS.map(() => undefined),
+    peerRawMs: [],
+  };
   const counts = new Set<number>();
   for (let i = 0; i < runs; i++) {
-    const ours = await runChecked(OUR_RUNNER, name);
-    const count = parseInstructionCount(ours.stderr);
-    if (count === undefined)
-      throw new Error(`no instruction count from our runner:\n${ours.stderr}`);
-    counts.add(count);
-    m.oursRawMs.push(ours.ms);
+    let checksum: string | undefined;
+    for (const [k, { jit, engine }] of OURS.entries()) {
+      const ours = await runChecked(engine, name);
+      const count = parseInstructionCount(ours.stderr);
+      if (count === undefined)
+        throw new Error(`no instruction count from our runner:\n${ours.stderr}`);
+      // The interpreter's count is the reference; the JIT must compute the same result.
+      if (jit === 'off') counts.add(count);
+      if (checksum !== undefined && parseChecksum(ours.stdout) !== checksum) {
+        throw new Error(`${name}: ${engine.name} checksum differs from the interpreter's`);
+      }
+      checksum ??= parseChecksum(ours.stdout);
+      m.oursRawMs[k]!.push(ours.ms);
+      m.translatedShare[k] = parseTranslatedShare(ours.stderr);
+    }
     if (withQemu) {
       const peer = await runChecked(QEMU, name);
-      if (parseChecksum(peer.stdout) !== parseChecksum(ours.stdout)) {
-        throw new Error(`${name}: checksums differ (ours ${ours.stdout} / QEMU ${peer.stdout})`);
+      if (parseChecksum(peer.stdout) !== checksum) {
+        throw new Error(`${name}: checksums differ (ours ${checksum} / QEMU ${peer.stdout})`);
       }
       m.peerRawMs.push(peer.ms);
     }
@@ -108,10 +135,11 @@ function mips(instructions: number, rawMs: readonly number[], startup: number) {
 }
 
 function row(cells: string[]): string {
-  return cells.map((c, i) => (i === 0 ? c.padEnd(8) : c.padStart(24))).join(' ');
+  return cells.map((c, i) => (i === 0 ? c.padEnd(16) : c.padStart(24))).join(' ');
 }
 
 function range(values: readonly number[]): string {
+  if (values.length === 0) return '—';
   const s = summarize(values);
   return `${fmt(s.min)} / ${fmt(s.median)} / ${fmt(s.max)}`;
 }
@@ -126,12 +154,15 @@ async function main(): Promise<void> {
   const withQemu = await isAvailable(QEMU.command);
   if (!withQemu) console.log(`${QEMU.command} not found: measuring our runner only`);
 
-  const oursStartup = await startupMs(OUR_RUNNER, args.runs);
-  const peerStartup = withQemu ? await startupMs(QEMU, args.runs) : [];
-  const oursStart = summarize(oursStartup).median;
-  const peerStart = withQemu ? summarize(peerStartup).median : 0;
+  // Each engine's own start-up (the JIT modes load the translator too).
+  const oursStart: number[] = [];
+  for (const { engine } of OURS) {
+    oursStart.push(summarize(await startupMs(engine, args.runs)).median);
+  }
+  const peerStart = withQemu ? summarize(await startupMs(QEMU, args.runs)).median : 0;
   console.log(
-    `start-up (empty program, median of ${args.runs}): ours ${fmt(oursStart)} ms` +
+    `start-up (empty program, median of ${args.runs}): ` +
+      OURS.map(({ jit }, k) => `${jit} ${fmt(oursStart[k]!)} ms`).join(', ') +
       (withQemu ? `, QEMU ${fmt(peerStart)} ms` : ''),
   );
 
@@ -141,37 +172,48 @@ async function main(): Promise<void> {
   );
   for (const name of args.only) {
     const m = await measure(name, args.runs, withQemu);
-    const oursMips = mips(m.instructions, m.oursRawMs, oursStart);
     const peerMips = mips(m.instructions, m.peerRawMs, peerStart);
-    const ours = oursMips.values;
     const peer = withQemu ? peerMips.values : [];
-    const dropped = oursMips.dropped + (withQemu ? peerMips.dropped : 0);
-    if (dropped) console.log(`${name}: ${dropped} run(s) left out: net time within start-up noise`);
-    const ratio = withQemu ? summarize(ours).median / summarize(peer).median : NaN;
-    console.log(
-      row([
-        name,
-        range(m.oursRawMs),
-        range(ours),
-        withQemu ? range(m.peerRawMs) : '—',
-        withQemu ? range(peer) : '—',
-        withQemu ? fmt(ratio) : '—',
-      ]),
-    );
-    results.push({
-      name,
-      metric: 'MIPS',
-      unit: 'MIPS',
-      higherIsBetter: true,
-      ours,
-      ...(withQemu && { peer: { name: QEMU.name, values: peer } }),
-      note:
-        `${m.instructions} instructions (our count, used for both); wall-clock per process minus ` +
-        `start-up of an empty program (ours ${fmt(oursStart)} ms, QEMU ${fmt(peerStart)} ms). ` +
-        `Raw ms ours [${m.oursRawMs.map(fmt).join(', ')}]` +
-        (withQemu ? `, QEMU [${m.peerRawMs.map(fmt).join(', ')}]` : '') +
-        (dropped ? `; ${dropped} run(s) left out (net time < 10% of raw)` : ''),
-    });
+    for (const [k, { jit, engine }] of OURS.entries()) {
+      const oursMips = mips(m.instructions, m.oursRawMs[k]!, oursStart[k]!);
+      const ours = oursMips.values;
+      const dropped = oursMips.dropped + (withQemu ? peerMips.dropped : 0);
+      const label = `${name} (${jit === 'off' ? 'interp' : `jit ${jit}`})`;
+      if (dropped)
+        console.log(`${label}: ${dropped} run(s) left out: net time within start-up noise`);
+      const ratio =
+        withQemu && ours.length && peer.length
+          ? summarize(ours).median / summarize(peer).median
+          : NaN;
+      console.log(
+        row([
+          label,
+          range(m.oursRawMs[k]!),
+          range(ours),
+          withQemu ? range(m.peerRawMs) : '—',
+          withQemu ? range(peer) : '—',
+          withQemu ? fmt(ratio) : '—',
+        ]),
+      );
+      const share = m.translatedShare[k];
+      results.push({
+        name: jit === 'off' ? name : `${name} (JIT ${jit})`,
+        metric: 'MIPS',
+        unit: 'MIPS',
+        higherIsBetter: true,
+        oursLabel: engine.name,
+        ours,
+        ...(withQemu && { peer: { name: QEMU.name, values: peer } }),
+        note:
+          `${m.instructions} instructions (the interpreter's count, used for every engine); ` +
+          `wall-clock per process minus start-up of an empty program (ours ${fmt(oursStart[k]!)} ms, ` +
+          `QEMU ${fmt(peerStart)} ms)` +
+          (share !== undefined ? `; ${fmt(share)} % of instructions ran translated` : '') +
+          `. Raw ms ours [${m.oursRawMs[k]!.map(fmt).join(', ')}]` +
+          (withQemu ? `, QEMU [${m.peerRawMs.map(fmt).join(', ')}]` : '') +
+          (dropped ? `; ${dropped} run(s) left out (net time < 10% of raw)` : ''),
+      });
+    }
   }
   if (args.json) {
     const output: BenchOutput = {

@@ -16,6 +16,8 @@ import * as X from '../layout/exit-reasons';
 import { GUEST_RAM_PHYS_BASE } from '../layout/wasm-memory';
 import { TEST_FINISHER_BASE, UART_BASE, UART_SIZE } from '../layout/memory-map';
 import { HS_EXIT_DETAIL, HS_LAST_TRAP_PC } from '../layout/hart-state';
+import { createHartRunner, type JitMode } from '../jit/hart-runner';
+import type { JitStats } from '../jit/jit-hart';
 
 export type BareOutcome = 'pass' | 'fail' | 'reset' | 'limit' | 'trap-loop' | 'fatal';
 
@@ -27,6 +29,8 @@ export interface BareResult {
   message: string;
   instructions: bigint;
   seconds: number;
+  /** The JIT's counters at the end (undefined with the interpreter alone). */
+  jit?: JitStats;
 }
 
 export interface BareOptions {
@@ -39,6 +43,10 @@ export interface BareOptions {
   onTrace?: (line: string) => void;
   /** CPU module bytes (default: cpu/build/rv64.wasm, built if stale). */
   wasm?: Uint8Array;
+  /** Interpreter only ('off', the default) or with the JIT (after any traced steps). */
+  jit?: JitMode;
+  /** Block entries before translation in 'mixed' mode. */
+  jitThreshold?: number;
 }
 
 export const EXIT_CODE = { limit: 124, trapLoop: 125, fatal: 126, reset: 3, badElf: 2 } as const;
@@ -119,16 +127,21 @@ export async function runBareMetal(
       budgetUsed++;
     }
   }
+  const runner = createHartRunner(cpu, memory, 0, {
+    mode: options.jit ?? 'off',
+    ...(options.jitThreshold !== undefined && { threshold: options.jitThreshold }),
+  });
   while (reason === X.EXIT_BUDGET && budgetUsed < max) {
     const budget = Math.min(CHUNK, max - budgetUsed);
-    reason = cpu.run(0, budget);
+    reason = runner.run(budget);
     budgetUsed += budget;
     flushOutput();
   }
   flushOutput();
   const seconds = (performance.now() - started) / 1000;
   const instructions = hart.instret;
-  const base = { instructions, seconds };
+  const stats = runner.stats;
+  const base = { instructions, seconds, ...(stats && { jit: stats }) };
   if (reason === X.EXIT_STOP_REQUESTED && finish) {
     return { ...base, ...describeFinish(finish) };
   }

@@ -43,4 +43,16 @@ describe('npm run rv (CLI exit codes)', () => {
     expect(result.stderr.trim().split('\n')).toHaveLength(1);
     expect(result.stderr).toMatch(/not an ELF file/);
   });
+
+  it('runs a program with the JIT (--jit mixed / always) and reports what ran translated', () => {
+    for (const mode of ['mixed', 'always']) {
+      const result = rv(join(programs, 'hello.elf'), '--insns-report', '--jit', mode);
+      expect(result.code, result.stderr).toBe(0);
+      expect(result.stdout).toBe('hello from rv64\n');
+      expect(result.stderr).toMatch(/jit: [\d.]+ % translated, \d+ blocks/);
+    }
+    const bad = rv(join(programs, 'hello.elf'), '--jit', 'fast');
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/--jit needs off, mixed or always/);
+  });
 });

@@ -13,6 +13,8 @@ export interface ChromiumBootOptions {
   vcpus: number;
   memMib?: number;
   runs: number;
+  /** CPU engine (default: the interpreter). */
+  jit?: { mode: 'off' | 'mixed' | 'always'; threshold?: number };
 }
 
 /** One boot-to-marker time (ms) per run, each in a fresh VM of the same page; undefined without Chromium. */
@@ -32,7 +34,12 @@ export async function chromiumBootToMarker(
     for (let run = 0; run < options.runs; run++) {
       times.push(
         await page.evaluate(
-          (o) => window.kindling.bootToMarker({ vcpus: o.vcpus, memMib: o.memMib ?? 128 }),
+          (o) =>
+            window.kindling.bootToMarker({
+              vcpus: o.vcpus,
+              memMib: o.memMib ?? 128,
+              ...(o.jit ? { jit: o.jit } : {}),
+            }),
           options,
         ),
       );

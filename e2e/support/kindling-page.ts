@@ -10,6 +10,8 @@ export interface BootOptions {
   memMib?: number;
   disk?: boolean;
   entropy?: boolean;
+  /** CPU engine (default: the interpreter). */
+  jit?: { mode: 'off' | 'mixed' | 'always'; threshold?: number };
 }
 
 /** Open the start command's page and wait until the machine client is installed. */
@@ -26,7 +28,9 @@ export function bootSession(page: Page, name: string, options: BootOptions): Pro
       const image = k.findImage(await k.loadManifest());
       const session = await k.VmSession.open();
       k.sessions.set(name, session);
-      await k.configurePreset(session.vm, image, { memMib: 128, ...options });
+      const { jit, ...preset } = options;
+      if (jit) await session.vm.api.configureJit(jit);
+      await k.configurePreset(session.vm, image, { memMib: 128, ...preset });
       const started = performance.now();
       await k.startVm(session.vm);
       await session.waitFor(k.BOOT_MARKER, 60_000);

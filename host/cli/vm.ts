@@ -10,6 +10,7 @@ import { parseConfigFile } from '../../core/api/config-file';
 import { RISCV64_LIMITS, type VmConfig } from '../../core/api/types';
 import { describeStop } from '../../workers/common/riscv64/riscv64-machine';
 import { createNodeMachine } from '../../workers/node/node-machine';
+import { parseJitSettings, type JitSettings } from '../../workers/common/riscv64/jit-settings';
 import {
   DEFAULT_RISCV64_CMDLINE,
   specFromConfig,
@@ -18,7 +19,8 @@ import { FileStoreError } from '../../workers/common/riscv64/file-store';
 import { NodeFileStore } from '../engine/wasm/node-file-store';
 import { attachTerminal } from './terminal-console';
 
-const USAGE = `usage: npm run vm -- [--kernel K --initrd I] [--drive FILE[:ro]]... [--smp N] [--mem MiB]
+const USAGE = `usage: npm run vm -- [--jit off|mixed|always|mixed:N]
+                     [--kernel K --initrd I] [--drive FILE[:ro]]... [--smp N] [--mem MiB]
                      [--cmdline "..."] [--entropy] | --config-file vm.json`;
 
 class UsageError extends Error {}
@@ -111,7 +113,21 @@ export function configFromArgs(argv: string[]): VmConfig {
   return config;
 }
 
-async function main(argv: string[]): Promise<number> {
+/** Takes `--jit SETTING` (anywhere) out of argv: the CPU engine is ours, not part of Firecracker's config. */
+export function takeJitFlag(argv: string[]): { argv: string[]; jit: JitSettings | undefined } {
+  const at = argv.indexOf('--jit');
+  if (at < 0) return { argv, jit: undefined };
+  const text = argv[at + 1];
+  if (text === undefined || text.startsWith('--')) throw new UsageError('--jit needs a value');
+  const jit = parseJitSettings(text);
+  if (typeof jit === 'string') throw new UsageError(jit);
+  const rest = [...argv.slice(0, at), ...argv.slice(at + 2)];
+  if (rest.includes('--jit')) throw new UsageError('--jit given twice');
+  return { argv: rest, jit };
+}
+
+async function main(args: string[]): Promise<number> {
+  const { argv, jit } = takeJitFlag(args);
   let config: VmConfig;
   if (argv[0] === '--config-file') {
     if (!argv[1] || argv.length > 2)
@@ -125,6 +141,7 @@ async function main(argv: string[]): Promise<number> {
   const spec = await specFromConfig(config, new NodeFileStore());
   const machine = createNodeMachine(spec, {
     log: (line) => process.stderr.write(`[kindling] ${line}\r\n`),
+    ...(jit ? { jit } : {}),
   });
   const terminal = attachTerminal(machine.console, {
     input: process.stdin,

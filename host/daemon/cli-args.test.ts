@@ -22,6 +22,10 @@ describe('parseHostArgs', () => {
       noApi: false,
       maxPayloadBytes: 51_200,
     });
+    expect(command).toHaveProperty('metadata', undefined);
+    expect(
+      parseHostArgs(['--no-api', '--config-file', 'vm.json', '--metadata', 'm.json']),
+    ).toMatchObject({ configFile: 'vm.json', metadata: 'm.json', noApi: true });
   });
 
   it('refuses unknown flags, missing values, repeated flags and bad values', () => {
@@ -36,6 +40,11 @@ describe('parseHostArgs', () => {
     refused(['--api-sock', 'a', '--engine', 'xen'], /--engine must be/);
     refused(['--api-sock', 'a', '--http-api-max-payload-size', '-3'], /positive integer/);
     refused(['--no-api'], /--no-api requires --config-file/);
+    refused(['--api-sock', 'a', '--metadata'], /--metadata needs a value/);
+    refused(
+      ['serve', '--socket-dir', 'd', '--metadata', 'm.json'],
+      /unknown argument "--metadata"/,
+    );
     refused([], /--api-sock PATH is required/);
     refused(['serve'], /serve needs --socket-dir/);
     refused(

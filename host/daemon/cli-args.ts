@@ -2,7 +2,7 @@
  * `kindling-host` command line, Firecracker-shaped and strict: an unknown flag, a missing value or a
  * flag given twice is a `UsageError` (the CLI prints it with the usage and exits 1).
  *
- *   kindling-host --api-sock PATH [--config-file vm.json] [--no-api] [common...]
+ *   kindling-host --api-sock PATH [--config-file vm.json] [--metadata data.json] [--no-api] [common...]
  *   kindling-host serve --socket-dir DIR [--vm ID[:vm.json]]... [common...]
  *   kindling-host gateway --token-file F [--listen HOST:PORT] [--allow-origin URL]...
  *                 [--socket-dir DIR] [--max-connections-per-client N] [--vm ID[:vm.json]]... [common...]
@@ -14,7 +14,7 @@ import { DEFAULT_MAX_PAYLOAD_BYTES } from '../api/unix-http-server';
 import type { EngineFlag } from './engine-choice';
 
 export const USAGE = `usage:
-  kindling-host --api-sock PATH [--config-file vm.json] [--no-api] [options]
+  kindling-host --api-sock PATH [--config-file vm.json] [--metadata data.json] [--no-api] [options]
   kindling-host serve --socket-dir DIR [--vm ID[:vm.json]]... [options]
   kindling-host gateway --token-file FILE [--listen HOST:PORT] [--allow-origin URL]...
                 [--socket-dir DIR] [--max-connections-per-client N] [--vm ID[:vm.json]]... [options]
@@ -49,6 +49,8 @@ export type HostCommand =
       mode: 'single';
       apiSock: string | undefined;
       configFile: string | undefined;
+      /** JSON file whose contents become the MMDS data store before anything else (Firecracker's `--metadata`). */
+      metadata: string | undefined;
       noApi: boolean;
     } & CommonOptions)
   | ({ mode: 'serve'; socketDir: string; vms: VmArg[] } & CommonOptions)
@@ -66,7 +68,12 @@ export type HostCommand =
 const VM_ID = /^[A-Za-z0-9_.-]{1,64}$/;
 
 const FLAGS: Record<HostCommand['mode'], Record<string, 'value' | 'switch' | 'list'>> = {
-  single: { '--api-sock': 'value', '--config-file': 'value', '--no-api': 'switch' },
+  single: {
+    '--api-sock': 'value',
+    '--config-file': 'value',
+    '--metadata': 'value',
+    '--no-api': 'switch',
+  },
   serve: { '--socket-dir': 'value', '--vm': 'list' },
   gateway: {
     '--socket-dir': 'value',
@@ -122,7 +129,7 @@ export function parseHostArgs(argv: readonly string[]): HostCommand {
       throw new UsageError('--no-api and --api-sock exclude each other');
     if (!noApi && apiSock === undefined)
       throw new UsageError('--api-sock PATH is required (or --no-api --config-file)');
-    return { mode, apiSock, configFile, noApi, ...common };
+    return { mode, apiSock, configFile, metadata: values.get('--metadata'), noApi, ...common };
   }
   const vms = (lists.get('--vm') ?? []).map(parseVmArg);
   const ids = new Set<string>();

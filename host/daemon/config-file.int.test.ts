@@ -1,6 +1,6 @@
 /**
  * `kindling-host --config-file vm.json --no-api` as a child process: boots straight away, the shell
- * answers on stdout/stdin, and a guest power-off ends the daemon with exit code 0. Also the CLI's
+ * answers on stdout/stdin (and reads the `--metadata` file over MMDS), and a guest power-off ends the daemon with exit code 0. Also the CLI's
  * refusals (unknown flag, --engine kvm without a KVM engine) exit 1 with a clear message.
  */
 import { afterAll, describe, expect, it } from 'vitest';
@@ -34,12 +34,21 @@ describe('kindling-host --config-file --no-api', () => {
       JSON.stringify({
         'boot-source': bootSource(),
         'machine-config': { vcpu_count: 2, mem_size_mib: 128 },
+        'network-interfaces': [{ iface_id: 'eth0', host_dev_name: 'none' }],
+        'mmds-config': { version: 'V1', network_interfaces: ['eth0'] },
       }),
+    );
+    const metadata = join(dir, 'metadata.json');
+    writeFileSync(
+      metadata,
+      JSON.stringify({ latest: { 'meta-data': { 'ami-id': 'ami-from-file' } } }),
     );
     const daemon = spawnDaemon([
       '--no-api',
       '--config-file',
       config,
+      '--metadata',
+      metadata,
       '--engine',
       'wasm',
       '--log-path',
@@ -53,6 +62,11 @@ describe('kindling-host --config-file --no-api', () => {
     await daemon.waitForOutput(BOOT_MARKER, 90_000);
     await daemon.waitForOutput(SHELL_PROMPT, 30_000);
     await daemon.runCommand('echo cpus-$(grep -c ^processor /proc/cpuinfo)', 'cpus-2');
+    // The guest reads the --metadata file over its interface (MMDS, no host networking).
+    await daemon.runCommand(
+      'ip link set eth0 up; ip addr add 169.254.0.2/16 dev eth0; echo mmds-$(wget -qO- http://169.254.169.254/latest/meta-data/ami-id)',
+      'mmds-ami-from-file',
+    );
     daemon.child.stdin.write('poweroff -f\n');
     const exit = await daemon.exited;
     expect(exit.code).toBe(0);

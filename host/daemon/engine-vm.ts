@@ -7,6 +7,7 @@
 import type { VmmBackend } from '../../core/api/backend';
 import type { ArchLimits, LoggerConfig, MetricsConfig } from '../../core/api/types';
 import type { ConsoleStream } from '../../core/console/console-stream';
+import type { MmdsStore } from '../../core/mmds/store';
 import type { Severity } from './logger';
 
 export type EngineKind = 'wasm' | 'kvm';
@@ -26,6 +27,8 @@ export interface EngineVm {
   readonly engine: EngineKind;
   readonly limits: ArchLimits;
   readonly backend: VmmBackend;
+  /** The MMDS store the guest reads over its network interfaces; the API controller writes it. */
+  readonly mmds?: MmdsStore;
   /** Serial console: output from whichever machine is current; input to it. */
   readonly console: ConsoleStream;
   /** Metrics groups for the metrics line (`vmm`, `uart`, `block_<id>`, ...); empty before boot. */

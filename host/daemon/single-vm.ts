@@ -7,11 +7,12 @@
 import type { CommonOptions } from './cli-args';
 import type { EngineChoice } from './engine-choice';
 import type { DaemonLogger } from './logger';
-import { VmInstance, bootFromConfigFile } from './vm-instance';
+import { VmInstance, bootFromConfigFile, loadMetadata } from './vm-instance';
 
 export interface SingleVmOptions extends CommonOptions {
   apiSock: string | undefined;
   configFile: string | undefined;
+  metadata?: string | undefined;
   engine: CommonOptions['engine'];
 }
 
@@ -49,6 +50,7 @@ export async function runSingleVm(
   };
   process.once('SIGTERM', () => shutdown('SIGTERM'));
   process.once('SIGINT', () => shutdown('SIGINT'));
+  if (options.metadata !== undefined) await loadMetadata(instance, options.metadata);
   if (options.apiSock !== undefined) await instance.listen(options.apiSock);
   if (options.configFile !== undefined) {
     await bootFromConfigFile(instance, options.configFile);

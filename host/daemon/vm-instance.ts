@@ -10,6 +10,7 @@ import { parseRequest } from '../../core/api/parse-request';
 import { VmmController } from '../../core/api/controller';
 import { toWireResponse } from '../../core/api/http-response';
 import type { InstanceState } from '../../core/api/types';
+import type { JsonValue } from '../../core/mmds/json';
 import type { ApiResponse } from '../api/unix-http-server';
 import { UnixHttpServer } from '../api/unix-http-server';
 import { ApiMetrics } from './api-metrics';
@@ -65,6 +66,7 @@ export class VmInstance {
       backend: this.vm.backend,
       limits: this.vm.limits,
       instanceId: options.id,
+      ...(this.vm.mmds ? { mmds: this.vm.mmds } : {}),
       onStateChange: (state: InstanceState) => this.logger.info(`microVM state: ${state}`),
     });
   }
@@ -133,4 +135,16 @@ export async function bootFromConfigFile(instance: VmInstance, path: string): Pr
     { type: 'InstanceStart' },
   ]);
   if (outcome.status === 400) throw new Error(outcome.fault_message);
+}
+
+/** `--metadata FILE`: the file's JSON becomes the MMDS data store, as `PUT /mmds` would set it. */
+export async function loadMetadata(instance: VmInstance, path: string): Promise<void> {
+  let data: unknown;
+  try {
+    data = JSON.parse(readFileSync(path, 'utf8'));
+  } catch (error) {
+    throw new Error(`cannot load metadata ${path}: ${(error as Error).message}`, { cause: error });
+  }
+  const outcome = await instance.controller.handle({ type: 'PutMmds', data: data as JsonValue });
+  if (outcome.status === 400) throw new Error(`metadata ${path}: ${outcome.fault_message}`);
 }

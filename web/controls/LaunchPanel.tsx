@@ -1,6 +1,13 @@
 import { useState } from 'react';
 import type { ImageEntry } from '../machine/image-manifest';
-import { DEFAULT_CMDLINE, type LaunchConfig, type UserFile } from '../vm/launch-config';
+import {
+  DEFAULT_CMDLINE,
+  DEFAULT_JIT_MODE,
+  JIT_CHOICES,
+  type LaunchConfig,
+  type UserFile,
+} from '../vm/launch-config';
+import type { JitMode } from '../../workers/common/riscv64/jit-settings';
 import { FileDrop } from './FileDrop';
 
 interface Props {
@@ -21,6 +28,7 @@ export function LaunchPanel({ presets, manifestError, onLaunch, onRestore }: Pro
   const [cmdline, setCmdline] = useState<string | undefined>(undefined);
   const [disk, setDisk] = useState(true);
   const [network, setNetwork] = useState(true);
+  const [jit, setJit] = useState<JitMode>(DEFAULT_JIT_MODE);
   const [kernel, setKernel] = useState<UserFile | undefined>(undefined);
   const [initrd, setInitrd] = useState<UserFile | undefined>(undefined);
   const [userDisk, setUserDisk] = useState<UserFile | undefined>(undefined);
@@ -38,7 +46,7 @@ export function LaunchPanel({ presets, manifestError, onLaunch, onRestore }: Pro
           ...(userDisk ? { disk: userDisk } : {}),
         }
       : { kind: 'preset', image: preset!, disk };
-    onLaunch({ source, vcpus, memMib, cmdline: effectiveCmdline, network });
+    onLaunch({ source, vcpus, memMib, cmdline: effectiveCmdline, network, jit });
   };
 
   return (
@@ -86,6 +94,20 @@ export function LaunchPanel({ presets, manifestError, onLaunch, onRestore }: Pro
             {MEMORY_CHOICES.map((m) => (
               <option key={m} value={m}>
                 {m} MiB
+              </option>
+            ))}
+          </select>
+          <label htmlFor="cpu-engine">CPU engine</label>
+          <select
+            id="cpu-engine"
+            data-testid="jit-select"
+            value={jit}
+            title={JIT_CHOICES.find((c) => c.mode === jit)?.title}
+            onChange={(e) => setJit(e.target.value as JitMode)}
+          >
+            {JIT_CHOICES.map((c) => (
+              <option key={c.mode} value={c.mode} title={c.title}>
+                {c.label}
               </option>
             ))}
           </select>

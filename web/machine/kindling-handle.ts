@@ -7,10 +7,13 @@ import * as client from './machine-client';
 import * as images from './image-manifest';
 import { VmSession } from './vm-session';
 import { BOOT_MARKER } from '../../workers/browser/boot-to-marker';
+import type { JitSettings } from '../../workers/common/riscv64/jit-settings';
 
 export interface BootToMarkerOptions {
   vcpus?: number;
   memMib?: number;
+  /** CPU engine (default: the interpreter). */
+  jit?: JitSettings;
 }
 
 /**
@@ -21,6 +24,7 @@ export async function bootToMarker(options: BootToMarkerOptions = {}): Promise<n
   const image = images.findImage(await images.loadManifest());
   const session = await VmSession.open();
   try {
+    if (options.jit) await session.vm.api.configureJit(options.jit);
     await client.configurePreset(session.vm, image, {
       vcpus: options.vcpus ?? 1,
       memMib: options.memMib ?? 128,

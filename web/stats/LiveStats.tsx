@@ -95,6 +95,32 @@ export function LiveStats({ vm, active }: { vm: UiVm; active: boolean }) {
           </div>
         ))}
       </dl>
+      {rates?.jit && (
+        <dl className="tiles" data-testid="jit-stats">
+          <div title="share of the instructions run in the last second that ran as translated WebAssembly (whole run in brackets)">
+            <dt>JIT translated</dt>
+            <dd>
+              {(rates.jit.translatedShare * 100).toFixed(0)} %{' '}
+              <span className="muted small">
+                ({(rates.jit.translatedShareTotal * 100).toFixed(0)} %)
+              </span>
+            </dd>
+          </div>
+          <div title="guest blocks translated so far / blocks in the translation caches now">
+            <dt>blocks / cache</dt>
+            <dd>
+              {formatRate(rates.jit.blocksCompiled)} / {formatRate(rates.jit.cacheSize)}
+            </dd>
+          </div>
+          <div title="time spent translating and compiling blocks (all harts), WebAssembly produced">
+            <dt>compile</dt>
+            <dd>
+              {(rates.jit.compileMs / 1000).toFixed(1)} s{' '}
+              <span className="muted small">{formatRate(rates.jit.wasmBytes)}B</span>
+            </dd>
+          </div>
+        </dl>
+      )}
       {queueRates.length > 0 && (
         <div className="queue-rates" data-testid="virtqueue-rates">
           <span className="muted small">virtio requests/s</span>

@@ -1,5 +1,11 @@
 import { describe, it, expect } from 'vitest';
-import { computeRates, formatRate, usedIndexDelta, type MetricsSample } from './metrics-rates';
+import {
+  computeRates,
+  formatRate,
+  jitSummary,
+  usedIndexDelta,
+  type MetricsSample,
+} from './metrics-rates';
 import type { MachineMetrics } from '../../workers/browser/vmm-api';
 
 function sample(
@@ -63,5 +69,50 @@ describe('usedIndexDelta', () => {
     expect(usedIndexDelta(10, 25)).toBe(15);
     expect(usedIndexDelta(65530, 4)).toBe(10);
     expect(usedIndexDelta(7, 7)).toBe(0);
+  });
+});
+
+describe('jitSummary', () => {
+  const withJit = (translated: number[], interpreted: number[], mode = 'mixed') =>
+    ({
+      jitMode: mode,
+      harts: translated.map((t, hart) => ({
+        hart,
+        instret: 0,
+        jit: {
+          translatedInstructions: t,
+          interpretedSteps: interpreted[hart]!,
+          blockRuns: 0,
+          cacheSize: 10 * (hart + 1),
+          blocksCompiled: 20 * (hart + 1),
+          compileMs: 100,
+          wasmBytes: 1000,
+          invalidatedPages: 0,
+          regionsCompiled: 0,
+          flushes: 0,
+        },
+      })),
+    }) as unknown as MachineMetrics;
+
+  it('adds up the harts and gives the translated share between samples and overall', () => {
+    const summary = jitSummary(withJit([100, 0], [100, 100]), withJit([400, 200], [200, 100]))!;
+    // Between samples: 500 translated, 100 interpreted; overall 600 of 900.
+    expect(summary.translatedShare).toBeCloseTo(500 / 600);
+    expect(summary.translatedShareTotal).toBeCloseTo(600 / 900);
+    expect(summary.cacheSize).toBe(30);
+    expect(summary.blocksCompiled).toBe(60);
+    expect(summary.compileMs).toBe(200);
+    expect(summary.mode).toBe('mixed');
+  });
+
+  it('is absent when the JIT is off or no hart reported', () => {
+    expect(jitSummary(withJit([1], [1], 'off'), withJit([2], [2], 'off'))).toBeUndefined();
+    const none = { jitMode: 'mixed', harts: [{ hart: 0, jit: null }] } as unknown as MachineMetrics;
+    expect(jitSummary(none, none)).toBeUndefined();
+  });
+
+  it('falls back to the overall share when nothing ran between samples', () => {
+    const same = withJit([300], [100]);
+    expect(jitSummary(same, same)!.translatedShare).toBeCloseTo(0.75);
   });
 });

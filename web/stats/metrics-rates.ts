@@ -21,6 +21,81 @@ export interface LiveRates {
   tlbMissesPerSec: number;
   plicClaimsPerSec: number;
   consoleBytesPerSec: number;
+  /** JIT figures, when the machine runs with the JIT. */
+  jit: JitSummary | undefined;
+}
+
+export interface JitSummary {
+  mode: string;
+  /** Share (0..1) of the instructions run between the two samples that ran translated. */
+  translatedShare: number;
+  /** The same over the machine's whole life. */
+  translatedShareTotal: number;
+  blocksCompiled: number;
+  cacheSize: number;
+  compileMs: number;
+  wasmBytes: number;
+}
+
+interface JitTotals {
+  translated: number;
+  interpreted: number;
+  blocksCompiled: number;
+  cacheSize: number;
+  compileMs: number;
+  wasmBytes: number;
+}
+
+/** The JIT counters of every hart added up; undefined when no hart reported any. */
+function jitTotals(metrics: MachineMetrics): JitTotals | undefined {
+  let totals: JitTotals | undefined;
+  for (const hart of metrics.harts) {
+    const stats = hart.jit;
+    if (!stats) continue;
+    totals ??= {
+      translated: 0,
+      interpreted: 0,
+      blocksCompiled: 0,
+      cacheSize: 0,
+      compileMs: 0,
+      wasmBytes: 0,
+    };
+    totals.translated += stats.translatedInstructions;
+    totals.interpreted += stats.interpretedSteps;
+    totals.blocksCompiled += stats.blocksCompiled;
+    totals.cacheSize += stats.cacheSize;
+    totals.compileMs += stats.compileMs;
+    totals.wasmBytes += stats.wasmBytes;
+  }
+  return totals;
+}
+
+function share(part: number, other: number): number {
+  return part + other > 0 ? part / (part + other) : 0;
+}
+
+/** JIT summary of the latest sample, with the translated share between the two samples. */
+export function jitSummary(
+  previous: MachineMetrics,
+  current: MachineMetrics,
+): JitSummary | undefined {
+  const now = jitTotals(current);
+  if (!now || current.jitMode === 'off') return undefined;
+  const before = jitTotals(previous);
+  const translated = now.translated - (before?.translated ?? 0);
+  const interpreted = now.interpreted - (before?.interpreted ?? 0);
+  const recent = translated >= 0 && interpreted >= 0 && translated + interpreted > 0;
+  return {
+    mode: current.jitMode,
+    translatedShare: recent
+      ? share(translated, interpreted)
+      : share(now.translated, now.interpreted),
+    translatedShareTotal: share(now.translated, now.interpreted),
+    blocksCompiled: now.blocksCompiled,
+    cacheSize: now.cacheSize,
+    compileMs: now.compileMs,
+    wasmBytes: now.wasmBytes,
+  };
 }
 
 function hartCounter(metrics: MachineMetrics, hart: number, name: string): number {
@@ -57,6 +132,7 @@ export function computeRates(previous: MetricsSample, current: MetricsSample): L
     tlbMissesPerSec: perSum('tlbMiss'),
     plicClaimsPerSec: rate(b.plic.claims, a.plic.claims),
     consoleBytesPerSec: rate(b.console.bytesOut, a.console.bytesOut),
+    jit: jitSummary(a, b),
   };
 }
 

@@ -4,6 +4,9 @@
  */
 import { callApi, configurePreset, putFile, type VmHandle } from '../machine/machine-client';
 import type { DownloadProgress, ImageEntry } from '../machine/image-manifest';
+import type { JitMode } from '../../workers/common/riscv64/jit-settings';
+// The machine loads an uncompressed Image and a raw disk; a gzip initrd is the kernel's job.
+import { gunzipIfNeeded } from '../../workers/common/riscv64/file-store';
 
 export interface UserFile {
   name: string;
@@ -21,22 +24,27 @@ export interface LaunchConfig {
   cmdline: string;
   /** Give the VM a virtio-net interface on the page's virtual switch. */
   network: boolean;
+  /** CPU engine: the interpreter alone ('off') or with the JIT. Absent means 'off'. */
+  jit?: JitMode;
 }
+
+/** The engine choices of the launch form (value, label, explanation). */
+export const JIT_CHOICES: readonly { mode: JitMode; label: string; title: string }[] = [
+  { mode: 'off', label: 'Interpreter', title: 'every instruction interpreted (the reference)' },
+  {
+    mode: 'mixed',
+    label: 'JIT (hot code)',
+    title: 'blocks entered often are translated to WebAssembly; the rest is interpreted',
+  },
+  {
+    mode: 'always',
+    label: 'JIT (all code)',
+    title: 'every block is translated before it first runs (slow start, for testing)',
+  },
+];
+export const DEFAULT_JIT_MODE: JitMode = 'off';
 
 export const DEFAULT_CMDLINE = 'console=ttyS0 earlycon=sbi panic=1';
-
-function isGzip(bytes: Uint8Array): boolean {
-  return bytes[0] === 0x1f && bytes[1] === 0x8b;
-}
-
-/** The machine loads an uncompressed Image and a raw disk; a gzip initrd is the kernel's job. */
-export async function gunzipIfNeeded(bytes: Uint8Array): Promise<Uint8Array> {
-  if (!isGzip(bytes)) return bytes;
-  const stream = new Blob([bytes as Uint8Array<ArrayBuffer>])
-    .stream()
-    .pipeThrough(new DecompressionStream('gzip'));
-  return new Uint8Array(await new Response(stream).arrayBuffer());
-}
 
 async function configureUserFiles(
   vm: VmHandle,
@@ -71,6 +79,7 @@ export async function configureLaunch(
   config: LaunchConfig,
   onProgress: (progress: DownloadProgress) => void,
 ): Promise<void> {
+  await vm.api.configureJit({ mode: config.jit ?? DEFAULT_JIT_MODE });
   if (config.source.kind === 'preset') {
     await configurePreset(vm, config.source.image, {
       vcpus: config.vcpus,

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { ManualClock } from '../../core/time/manual-clock';
 import { BrowserVmm } from './browser-vmm';
 import type { VmmEvent } from './vmm-api';
+import type { MachineSpec } from '../common/riscv64/machine-spec';
 
 /** A VMM whose machines can never be built: these tests stay before InstanceStart succeeds. */
 function preBootVmm(): BrowserVmm {
@@ -18,6 +19,29 @@ function preBootVmm(): BrowserVmm {
 }
 
 describe('BrowserVmm before boot', () => {
+  it('hands the configured JIT setting to the next machine and refuses bad settings', async () => {
+    const specs: MachineSpec[] = [];
+    const vmm = new BrowserVmm({
+      cpuModule: Promise.resolve(
+        new WebAssembly.Module(new Uint8Array([0, 97, 115, 109, 1, 0, 0, 0])),
+      ),
+      createMachine: (spec) => {
+        specs.push(spec);
+        throw new Error('no machine in this test');
+      },
+      scheduler: new ManualClock(),
+      nowMs: () => 0,
+    });
+    await expect(vmm.configureJit({ mode: 'fast' as 'off' })).rejects.toThrow('JIT mode');
+    await expect(vmm.configureJit({ mode: 'mixed', threshold: 0 })).rejects.toThrow('threshold');
+    await vmm.putFile('k', new Uint8Array(64));
+    await vmm.request('PUT', '/boot-source', '{"kernel_image_path":"k"}');
+    await vmm.request('PUT', '/actions', '{"action_type":"InstanceStart"}');
+    await vmm.configureJit({ mode: 'mixed', threshold: 8 });
+    await vmm.request('PUT', '/actions', '{"action_type":"InstanceStart"}');
+    expect(specs.map((s) => s.jit)).toEqual([undefined, { mode: 'mixed', threshold: 8 }]);
+  });
+
   it('answers 500 with the reason when the CPU module cannot be loaded', async () => {
     const vmm = new BrowserVmm({
       cpuModule: Promise.reject(new Error('HTTP 404 for rv64.wasm')),

@@ -16,6 +16,7 @@ import { ConsoleBatcher } from './console-batcher';
 import { ExitRecorder } from './exit-recorder';
 import { InspectorError, MachineInspector } from './machine-inspector';
 import { linkNetPort } from './net-port-link';
+import { validateJitSettings, type JitSettings } from '../common/riscv64/jit-settings';
 import type {
   ApiResponse,
   BusEntry,
@@ -50,6 +51,7 @@ export class BrowserVmm implements VmmApi {
   private readonly consoles = new Set<ConsoleBatcher>();
   private readonly listeners = new Set<(event: VmmEvent) => void>();
   private recorder: ExitRecorder | undefined;
+  private jit: JitSettings | undefined;
 
   constructor(private readonly options: BrowserVmmOptions) {
     // A failed compile is reported by request(); until then it is not an unhandled rejection.
@@ -58,11 +60,13 @@ export class BrowserVmm implements VmmApi {
       files: this.files,
       createMachine: (spec) => options.createMachine(spec, this.requireModule()),
       onMachine: (machine) => this.adopt(machine),
+      jit: () => this.jit,
     });
     this.controller = new VmmController({
       backend,
       limits: RISCV64_LIMITS,
       instanceId: 'kindling-browser',
+      mmds: backend.mmds,
       onStateChange: (state) => this.emit({ kind: 'state', state }),
     });
   }
@@ -119,6 +123,13 @@ export class BrowserVmm implements VmmApi {
   onEvent(callback: (event: VmmEvent) => void): Promise<void> {
     this.listeners.add(callback);
     this.deliver(callback, { kind: 'state', state: this.controller.state() });
+    return Promise.resolve();
+  }
+
+  configureJit(settings: JitSettings): Promise<void> {
+    const valid = validateJitSettings(settings);
+    if (typeof valid === 'string') return Promise.reject(new InspectorError(valid));
+    this.jit = valid;
     return Promise.resolve();
   }
 

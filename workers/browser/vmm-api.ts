@@ -10,6 +10,7 @@ import type { PageWalkResult } from '../../core/arch/riscv64/page-walk';
 import type { StopReason } from '../common/riscv64/machine-spec';
 import type { Riscv64Machine } from '../common/riscv64/riscv64-machine';
 import type { InstanceState } from '../../core/api/types';
+import type { JitSettings } from '../common/riscv64/jit-settings';
 
 /** A Firecracker API answer: status and the parsed JSON body (none for 204). */
 export interface ApiResponse {
@@ -112,6 +113,12 @@ export interface VmmApi {
   sendInput(bytes: Uint8Array): Promise<void>;
   /** Subscribe to VM events; the current state is delivered at once. */
   onEvent(callback: (event: VmmEvent) => void): Promise<void>;
+
+  /**
+   * The CPU engine (interpreter, JIT mixed or always) of the machines this worker creates from
+   * now on (InstanceStart, snapshot load): not part of the Firecracker API. Rejects bad settings.
+   */
+  configureJit(settings: JitSettings): Promise<void>;
 
   /** Live counters; undefined before InstanceStart. */
   metrics(): Promise<MachineMetrics | undefined>;

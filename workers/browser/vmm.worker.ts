@@ -34,6 +34,7 @@ const api: VmmApi = {
   attachConsole: (onOutput) => vmm.attachConsole(onOutput),
   sendInput: (bytes) => vmm.sendInput(bytes),
   onEvent: (callback) => vmm.onEvent(callback),
+  configureJit: (settings) => vmm.configureJit(settings),
   metrics: () => vmm.metrics(),
   readHartState: (hart) => vmm.readHartState(hart),
   busMap: () => vmm.busMap(),

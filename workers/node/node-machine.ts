@@ -10,6 +10,7 @@ import { startTsWorker } from './ts-worker';
 import { Riscv64Machine } from '../common/riscv64/riscv64-machine';
 import type { MachineSpec } from '../common/riscv64/machine-spec';
 import type { VcpuEvent } from '../common/riscv64/vcpu-runtime';
+import { parseJitSettings, type JitSettings } from '../common/riscv64/jit-settings';
 
 const CPU_WASM = new URL('../../cpu/build/rv64.wasm', import.meta.url);
 
@@ -32,6 +33,19 @@ export function loadCpuModule(): WebAssembly.Module {
 
 export interface NodeMachineOptions {
   log?: (line: string) => void;
+  /** The CPU engine when the spec names none (default: KINDLING_JIT, else the interpreter). */
+  jit?: JitSettings;
+}
+
+/**
+ * KINDLING_JIT=off|mixed|always|mixed:N chooses the engine of machines whose spec and options
+ * name none (`npm run vm`, the host daemon's WASM engine, benchmarks). A bad value throws.
+ */
+export function jitFromEnvironment(value = process.env.KINDLING_JIT): JitSettings | undefined {
+  if (value === undefined || value === '') return undefined;
+  const settings = parseJitSettings(value);
+  if (typeof settings === 'string') throw new Error(`KINDLING_JIT: ${settings}`);
+  return settings;
 }
 
 export function createNodeMachine(
@@ -39,7 +53,8 @@ export function createNodeMachine(
   options: NodeMachineOptions = {},
 ): Riscv64Machine {
   const module = loadCpuModule();
-  return new Riscv64Machine(spec, {
+  const jit = spec.jit ?? options.jit ?? jitFromEnvironment();
+  return new Riscv64Machine(jit ? { ...spec, jit } : spec, {
     cpuModule: module,
     hostNow: () => performance.timeOrigin + performance.now(),
     scheduler: {
@@ -50,7 +65,11 @@ export function createNodeMachine(
     },
     random: (buf) => webcrypto.getRandomValues(buf),
     launchVcpu(init, onEvent) {
-      const worker = startTsWorker(new URL('./vcpu-thread.ts', import.meta.url), init);
+      // A vCPU thread keeps almost nothing alive, but its default young generation (up to 16 MiB
+      // semi-spaces) fills with exit-path garbage and stays resident: 2 MiB cuts ≈ 10 MiB per VM.
+      const worker = startTsWorker(new URL('./vcpu-thread.ts', import.meta.url), init, {
+        resourceLimits: { maxYoungGenerationSizeMb: 2 },
+      });
       worker.on('message', (event: VcpuEvent) => onEvent(event));
       worker.on('error', (error) =>
         onEvent({ kind: 'fatal', hart: init.hart, reason: `vCPU thread error: ${error.message}` }),

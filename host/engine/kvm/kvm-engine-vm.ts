@@ -16,7 +16,7 @@ import { readGroup } from '../../../core/metrics/metric';
 import { MmdsStore } from '../../../core/mmds/store';
 import type { X86LinuxMachine } from '../../kvm/x86-linux-machine';
 import type { EngineVm, EngineVmHooks } from '../../daemon/engine-vm';
-import { metricsGroupName } from '../wasm/wasm-vm';
+import { deviceMetricGroups } from '../device-metrics';
 import { machineConfigFromVm } from './kvm-machine-config';
 
 export class KvmEngineError extends Error {
@@ -101,18 +101,12 @@ export class KvmEngineVm implements EngineVm {
   metricsGroups(): Record<string, unknown> {
     const machine = this.machine;
     if (!machine) return {};
-    const groups: Record<string, unknown> = {
+    return {
       vmm: machine.metrics(),
       uart: readGroup(machine.devices.uart.metrics, true),
       i8042: readGroup(machine.devices.i8042.metrics, true),
+      ...deviceMetricGroups(machine.devices.virtio, machine.mmds),
     };
-    if (machine.mmds) groups['mmds'] = machine.mmds.metrics(true);
-    for (const { name, transport } of machine.devices.virtio) {
-      const counters = (transport.device as { metrics?: unknown }).metrics;
-      if (counters && typeof counters === 'object')
-        groups[metricsGroupName(name)] = { ...counters };
-    }
-    return groups;
   }
 
   stopReason(): string | undefined {

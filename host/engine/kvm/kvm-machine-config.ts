@@ -5,7 +5,7 @@
  */
 import type { VmConfig } from '../../../core/api/types';
 import type { MmdsStore } from '../../../core/mmds/store';
-import { FileStoreError, gunzip, isGzip } from '../../../workers/common/riscv64/file-store';
+import { FileStoreError, readBootImage } from '../../../workers/common/riscv64/file-store';
 import { parseMac } from '../../../workers/common/riscv64/spec-from-config';
 import type { X86LinuxMachineConfig } from '../../kvm/x86-linux-machine';
 import type { Severity } from '../../daemon/logger';
@@ -19,16 +19,8 @@ export async function machineConfigFromVm(
 ): Promise<X86LinuxMachineConfig> {
   const boot = config['boot-source'];
   if (!boot) throw new FileStoreError('no boot source configured (PUT /boot-source first)');
-  let kernel = await files.read(boot.kernel_image_path);
-  if (isGzip(kernel)) {
-    try {
-      kernel = await gunzip(kernel);
-    } catch (error) {
-      throw new FileStoreError(
-        `kernel ${boot.kernel_image_path} looks gzip-compressed but does not inflate: ${String(error)}`,
-      );
-    }
-  }
+  // The initrd stays as it is: under KVM the guest inflates it at native speed.
+  const kernel = await readBootImage(files, boot.kernel_image_path, 'kernel');
   const initrd = boot.initrd_path ? await files.read(boot.initrd_path) : undefined;
   const drives = [];
   for (const drive of config.drives) {

@@ -1,14 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { WasmVm, metricsGroupName } from './wasm-vm';
+import { WasmVm } from './wasm-vm';
 
 describe('WasmVm', () => {
-  it('names device metrics groups as Firecracker does', () => {
-    expect(metricsGroupName('virtio-blk:rootfs')).toBe('block_rootfs');
-    expect(metricsGroupName('virtio-blk:data-1')).toBe('block_data_1');
-    expect(metricsGroupName('virtio-net:eth0')).toBe('net_eth0');
-    expect(metricsGroupName('virtio-rng')).toBe('virtio_rng');
-  });
-
   it('before boot: riscv64 limits, no metrics, no shape, console input goes nowhere harmful', () => {
     const logs: string[] = [];
     const vm = new WasmVm({

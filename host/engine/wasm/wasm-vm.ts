@@ -9,6 +9,8 @@ import type { VmmBackend } from '../../../core/api/backend';
 import { RISCV64_LIMITS } from '../../../core/api/types';
 import { ConsoleStream } from '../../../core/console/console-stream';
 import { readGroup } from '../../../core/metrics/metric';
+import { deviceMetricGroups } from '../device-metrics';
+import { MmdsStore } from '../../../core/mmds/store';
 import type { Riscv64Machine } from '../../../workers/common/riscv64/riscv64-machine';
 import type { Riscv64VmmBackend } from '../../../workers/common/riscv64/vmm-backend';
 import type { EngineVm, EngineVmHooks } from '../../daemon/engine-vm';
@@ -23,6 +25,9 @@ export class WasmVm implements EngineVm {
   readonly limits = RISCV64_LIMITS;
   readonly backend: VmmBackend;
   readonly console = new ConsoleStream();
+  /** The MMDS data: give it to the API controller (`VmmController({ mmds })`) so the guest reads
+   *  what `PUT`/`PATCH /mmds` wrote, at once. */
+  readonly mmds = new MmdsStore();
   private machine: Riscv64Machine | undefined;
   private detachConsole: (() => void) | undefined;
   private stopped: string | undefined;
@@ -77,6 +82,7 @@ export class WasmVm implements EngineVm {
         configureMetrics: (config) => this.hooks.configureMetrics(config),
         writeMetrics: () => this.hooks.flushMetrics(),
         bootTimer: this.hooks.bootTimer,
+        mmds: this.mmds,
       });
       return { backend, describeStop };
     })();
@@ -99,16 +105,11 @@ export class WasmVm implements EngineVm {
   metricsGroups(): Record<string, unknown> {
     const machine = this.machine;
     if (!machine) return {};
-    const groups: Record<string, unknown> = {
+    return {
       vmm: machine.metrics(),
       uart: readGroup(machine.uart.metrics, true),
+      ...deviceMetricGroups(machine.virtio, machine.mmds),
     };
-    for (const { name, transport } of machine.virtio) {
-      const counters = (transport.device as { metrics?: unknown }).metrics;
-      if (counters && typeof counters === 'object')
-        groups[metricsGroupName(name)] = { ...counters };
-    }
-    return groups;
   }
 
   stopReason(): string | undefined {
@@ -124,13 +125,4 @@ export class WasmVm implements EngineVm {
   destroy(): void {
     this.machine?.stop({ kind: 'killed', message: 'the daemon is shutting down' });
   }
-}
-
-/** Firecracker's group names: `virtio-blk:rootfs` → `block_rootfs`, `virtio-net:eth0` → `net_eth0`,
- *  anything else with non-word characters replaced (`virtio-rng` → `virtio_rng`). */
-export function metricsGroupName(deviceName: string): string {
-  const match = /^virtio-(blk|net):(.*)$/.exec(deviceName);
-  const clean = (text: string) => text.replace(/\W/g, '_');
-  if (!match) return clean(deviceName);
-  return `${match[1] === 'blk' ? 'block' : 'net'}_${clean(match[2]!)}`;
 }

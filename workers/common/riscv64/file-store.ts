@@ -30,3 +30,25 @@ export async function gunzip(bytes: Uint8Array): Promise<Uint8Array> {
     .pipeThrough(new DecompressionStream('gzip'));
   return new Uint8Array(await new Response(stream).arrayBuffer());
 }
+
+/** The bytes, inflated if they are gzip-compressed. */
+export async function gunzipIfNeeded(bytes: Uint8Array): Promise<Uint8Array> {
+  return isGzip(bytes) ? gunzip(bytes) : bytes;
+}
+
+/** A boot image (kernel, initrd) from `files`, inflated if gzip-compressed; a corrupt stream is a
+ *  FileStoreError naming the path. */
+export async function readBootImage(
+  files: FileStore,
+  path: string,
+  what: string,
+): Promise<Uint8Array> {
+  const bytes = await files.read(path);
+  try {
+    return await gunzipIfNeeded(bytes);
+  } catch (error) {
+    throw new FileStoreError(
+      `${what} ${path} looks gzip-compressed but does not inflate: ${String(error)}`,
+    );
+  }
+}

@@ -17,6 +17,8 @@ export const HartControl = {
   Pause: 1 << 0,
   /** Flush the TLB (SBI remote sfence.vma), then continue. */
   FlushTlb: 1 << 1,
+  /** Return from run() so the counters it keeps in locals reach shared memory, then continue. */
+  SyncCounters: 1 << 2,
 } as const;
 
 export class HartSignals {

@@ -1,9 +1,12 @@
 /** What a riscv64 machine is made of, and how it reaches the world it runs in. */
 import type { BlockBackend } from '../../../core/devices/virtio/blk/backend';
 import type { RandomSource } from '../../../core/devices/virtio/rng/device';
+import type { MmdsConfig } from '../../../core/mmds/config';
+import type { MmdsStore } from '../../../core/mmds/store';
 import type { Scheduler } from '../../../core/time/clock';
 import type { RateLimiterConfig } from '../../../core/rate-limiter';
 import type { VcpuEvent, VcpuInit } from './vcpu-runtime';
+import type { JitSettings } from './jit-settings';
 
 export interface DriveSpec {
   id: string;
@@ -36,6 +39,10 @@ export interface MachineSpec {
   /** Attach a virtio-rng device. */
   entropy?: boolean;
   bootTimer?: boolean;
+  /** The MMDS answers the guest on the interfaces `config` lists (the store is shared with the API). */
+  mmds?: { store: MmdsStore; config: MmdsConfig };
+  /** Interpreter only (default) or with the JIT; an engine setting, not guest-visible. */
+  jit?: JitSettings;
 }
 
 /** A vCPU thread as the machine sees it (a browser Worker or a Node worker_thread). */

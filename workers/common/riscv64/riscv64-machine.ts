@@ -15,7 +15,8 @@ import {
   type FinisherEvent,
 } from '../../../core/devices/test-finisher/test-finisher';
 import { BlockDevice } from '../../../core/devices/virtio/blk/device';
-import { RngDevice } from '../../../core/devices/virtio/rng/device';
+import { RngDevice, webCryptoSource } from '../../../core/devices/virtio/rng/device';
+import { MmdsNetwork } from '../../../core/mmds/network/mmds-network';
 import { NetDevice } from '../../../core/devices/virtio/net/device';
 import { RateLimiter, type RateLimiterConfig } from '../../../core/rate-limiter';
 import { VirtioMmioTransport } from '../../../core/virtio/mmio-transport';
@@ -32,8 +33,10 @@ import {
 } from '../../../core/vcpu/exit-mailbox';
 import { GuestClock } from '../../../core/vcpu/guest-clock';
 import { HartTable } from './hart-table';
+import { CodeTrackingGuestMemory } from './code-tracking-memory';
 import { HartControl, HartSignals } from './hart-signals';
 import type { VcpuEvent } from './vcpu-runtime';
+import type { JitStats } from '../../../cpu/jit/jit-hart';
 import type {
   MachinePorts,
   MachineSpec,
@@ -69,6 +72,8 @@ export class Riscv64Machine {
   readonly virtio: { name: string; transport: VirtioMmioTransport }[] = [];
   /** virtio-net devices by iface_id: set `backend` to send, call `receive(frame)` to deliver. */
   readonly nets = new Map<string, NetDevice>();
+  /** The MMDS as the guest reaches it over the interfaces `spec.mmds` lists (if configured). */
+  readonly mmds: MmdsNetwork | undefined;
   private readonly rateLimiters = new Map<string, RateLimiter>();
   readonly bootPlan: RiscvBootPlan;
   readonly stopped: Promise<StopReason>;
@@ -95,6 +100,8 @@ export class Riscv64Machine {
   private readonly threads: VcpuThread[] = [];
   private resolveStopped!: (reason: StopReason) => void;
   private startedAtMs = 0;
+  /** The latest JIT counters each vCPU thread posted (null while the JIT is off). */
+  private readonly jitStats: (JitStats | null)[] = [];
 
   constructor(
     readonly spec: MachineSpec,
@@ -120,12 +127,15 @@ export class Riscv64Machine {
       harts: spec.vcpus,
       providesSbi: true,
     });
-    this.guestMemory = new GuestMemory([
-      {
-        start: toGuestAddress(map.RAM_BASE),
-        bytes: new Uint8Array(this.memory.buffer, GUEST_RAM_WASM_BASE, this.ramBytes),
-      },
-    ]);
+    this.guestMemory = new CodeTrackingGuestMemory(
+      [
+        {
+          start: toGuestAddress(map.RAM_BASE),
+          bytes: new Uint8Array(this.memory.buffer, GUEST_RAM_WASM_BASE, this.ramBytes),
+        },
+      ],
+      this.memory,
+    );
     this.signals = new HartSignals(this.memory.buffer);
     this.table = HartTable.create(spec.vcpus);
     this.clock = GuestClock.create(ports.hostNow);
@@ -167,6 +177,14 @@ export class Riscv64Machine {
         }),
       );
     }
+    this.mmds = spec.mmds
+      ? new MmdsNetwork({
+          ...spec.mmds,
+          clock: limiterClock,
+          scheduler: ports.scheduler,
+          random: ports.random ?? webCryptoSource,
+        })
+      : undefined;
     for (const net of spec.nets ?? []) {
       const device = new NetDevice({
         mac: net.mac,
@@ -175,6 +193,7 @@ export class Riscv64Machine {
         txRateLimiter: this.limiterFor(`net-tx:${net.id}`, limiter(net.txRateLimiter)),
       });
       this.nets.set(net.id, device);
+      if (this.mmds?.servesInterface(net.id)) this.mmds.attach(net.id, device);
       this.addVirtio(`virtio-net:${net.id}`, device);
     }
     if (spec.entropy) this.addVirtio('virtio-rng', new RngDevice(ports.random));
@@ -291,6 +310,7 @@ export class Riscv64Machine {
         hartTable: this.table.buffer,
         harts: this.spec.vcpus,
         restored: this.restored,
+        ...(this.spec.jit ? { jit: this.spec.jit } : {}),
         ...(hart === entry.hart && !this.restored
           ? { boot: { pc: entry.pc, a0: entry.a0, a1: entry.a1, priv: entry.privilege } }
           : {}),
@@ -301,8 +321,11 @@ export class Riscv64Machine {
   }
 
   private onExit(kind: number, address: number, data: Uint8Array): ExitStatus {
+    // RISC-V has no port space: only Read and Write can come from our vCPUs.
     const hit =
-      kind === ExitKind.Read ? this.bus.read(address, data) : this.bus.write(address, data);
+      kind === ExitKind.Read
+        ? this.bus.read(address, data)
+        : kind === ExitKind.Write && this.bus.write(address, data);
     this.exitObserver?.(kind !== ExitKind.Read, address, data, hit);
     if (hit) return ExitStatus.Ok;
     this.unmappedAccesses++;
@@ -319,6 +342,10 @@ export class Riscv64Machine {
         break;
       case 'fatal':
         this.stop({ kind: 'fault', message: event.reason });
+        break;
+      case 'jit-stats':
+        if (Number.isInteger(event.hart) && event.hart >= 0 && event.hart < this.spec.vcpus)
+          this.jitStats[event.hart] = event.stats;
         break;
       default:
         break;
@@ -375,10 +402,12 @@ export class Riscv64Machine {
         status: this.table.status(h),
         instret: Number(state.instret),
         ...countersAsNumbers(state),
+        jit: this.jitStats[h] ?? null,
       };
     });
     return {
       state: this.stateValue,
+      jitMode: this.spec.jit?.mode ?? 'off',
       uptimeMs: this.startedAtMs ? this.ports.hostNow() - this.startedAtMs : 0,
       bootTimeUs: this.bootTimer.bootTimeUs(),
       harts,

@@ -4,6 +4,7 @@
  * control words, the HSM table, guest RAM — so no SBI call needs a round trip to the VMM thread.
  */
 import { HART_STATE_BASE, HART_STRIDE, GUEST_RAM_PHYS_BASE } from '../../../cpu/layout/wasm-memory';
+import { invalidateCodePages } from './code-tracking-memory';
 import { HS_STIMECMP } from '../../../cpu/layout/hart-state';
 import type { CpuExports } from '../../../cpu/loader';
 import type {
@@ -33,11 +34,13 @@ const FENCE_TIMEOUT_MS = 200;
 export class VcpuSbiPlatform implements SbiPlatform {
   readonly hartCount: number;
   private readonly view: DataView;
+  private readonly words: Int32Array;
   private readonly ramBase = BigInt(GUEST_RAM_PHYS_BASE);
 
   constructor(private readonly ctx: SbiPlatformContext) {
     this.hartCount = ctx.table.harts;
     this.view = new DataView(ctx.memory.buffer);
+    this.words = new Int32Array(ctx.memory.buffer);
   }
 
   setTimer(hart: number, ticks: bigint): void {
@@ -139,6 +142,7 @@ export class VcpuSbiPlatform implements SbiPlatform {
   writeGuestPhysical(address: bigint, bytes: Uint8Array): boolean {
     if (!this.isGuestRam(address, BigInt(bytes.length))) return false;
     this.ctx.ram.set(bytes, Number(address - this.ramBase));
+    invalidateCodePages(this.words, Number(address), bytes.length);
     return true;
   }
 

@@ -4,32 +4,26 @@
  * the drives. Errors name the file and what is wrong with it.
  */
 import type { VmConfig } from '../../../core/api/types';
-import { FileStoreError, gunzip, isGzip, type FileStore } from './file-store';
+import type { MmdsStore } from '../../../core/mmds/store';
+import { FileStoreError, readBootImage, type FileStore } from './file-store';
 import type { DriveSpec, MachineSpec } from './machine-spec';
+import type { JitSettings } from './jit-settings';
 
 export const DEFAULT_RISCV64_CMDLINE = 'console=ttyS0 earlycon=sbi panic=1';
 
 export async function specFromConfig(
   config: VmConfig,
   files: FileStore,
-  options: { bootTimer?: boolean } = {},
+  options: { bootTimer?: boolean; jit?: JitSettings; mmds?: MmdsStore } = {},
 ): Promise<MachineSpec> {
   const boot = config['boot-source'];
   if (!boot) throw new FileStoreError('no boot source configured (PUT /boot-source first)');
-  let kernel = await files.read(boot.kernel_image_path);
-  if (isGzip(kernel)) {
-    try {
-      kernel = await gunzip(kernel);
-    } catch (error) {
-      throw new FileStoreError(
-        `kernel ${boot.kernel_image_path} looks gzip-compressed but does not inflate: ${String(error)}`,
-      );
-    }
-  }
-  let initrd = boot.initrd_path ? await files.read(boot.initrd_path) : undefined;
+  const kernel = await readBootImage(files, boot.kernel_image_path, 'kernel');
   // Inflate a gzip initramfs here, natively, rather than in the guest: unpacking it under the
   // emulated CPU was half of the boot. The kernel takes an uncompressed cpio archive as well.
-  if (initrd && isGzip(initrd)) initrd = await gunzip(initrd);
+  const initrd = boot.initrd_path
+    ? await readBootImage(files, boot.initrd_path, 'initrd')
+    : undefined;
   const drives: DriveSpec[] = [];
   for (const drive of config.drives) {
     drives.push({
@@ -54,6 +48,10 @@ export async function specFromConfig(
     drives,
     entropy: config.entropy !== undefined,
     bootTimer: options.bootTimer ?? true,
+    ...(config['mmds-config'] && options.mmds
+      ? { mmds: { store: options.mmds, config: config['mmds-config'] } }
+      : {}),
+    ...(options.jit ? { jit: options.jit } : {}),
   };
 }
 

@@ -8,6 +8,8 @@
  * control word (pause, TLB flush) and the hart table (SBI HSM start/stop, machine shutdown).
  */
 import { HartState, guestRam, instantiateCpu, type CpuExports } from '../../../cpu/loader';
+import type { HartRunner } from '../../../cpu/jit/hart-runner';
+import type { JitStats } from '../../../cpu/jit/jit-hart';
 import { EXIT_FATAL, EXIT_TRAP_LOOP } from '../../../cpu/layout/exit-reasons';
 import { HS_LAST_TRAP_CAUSE, HS_LAST_TRAP_PC, HS_MIE } from '../../../cpu/layout/hart-state';
 import { ExitKind, ExitMailboxClient, ExitStatus } from '../../../core/vcpu/exit-mailbox';
@@ -21,6 +23,7 @@ import {
 import { VcpuSbiPlatform } from './sbi-platform';
 import { HartTable } from './hart-table';
 import { HartControl, HartSignals } from './hart-signals';
+import type { JitSettings } from './jit-settings';
 
 /** Everything a vCPU thread needs, posted once by the VMM thread. */
 export interface VcpuInit {
@@ -36,6 +39,8 @@ export interface VcpuInit {
   restored?: boolean;
   /** Only the boot hart has an entry; the others wait for SBI hart_start. */
   boot?: { pc: number; a0: number; a1: number; priv: number };
+  /** Interpreter only (default) or with the JIT. */
+  jit?: JitSettings;
 }
 
 /** What a vCPU thread reports to the VMM thread (besides exits through the mailbox). */
@@ -44,6 +49,8 @@ export type VcpuEvent =
   | { kind: 'console'; hart: number; bytes: Uint8Array }
   | { kind: 'system-reset'; hart: number; type: SystemResetType; reason: number }
   | { kind: 'fatal'; hart: number; reason: string }
+  /** The JIT's counters, about once a second while the JIT is on. */
+  | { kind: 'jit-stats'; hart: number; stats: JitStats }
   | { kind: 'exited'; hart: number };
 
 export interface VcpuEnvironment {
@@ -59,6 +66,14 @@ const SLICE = 1 << 20;
  * between the check and the sleep only wakes the hart at this bound.
  */
 const MAX_WFI_MS = 100;
+/**
+ * run() writes the retired-instruction count to shared memory only when it returns, and an idle
+ * hart (sleeping in WFI) retires too few instructions to end its slice: after a sleep, a hart
+ * whose last return is older than this asks run() to return, so live stats keep moving.
+ */
+const SYNC_INTERVAL_MS = 250;
+/** How often the JIT's counters are posted. */
+const JIT_STATS_INTERVAL_MS = 1000;
 
 export async function runVcpu(init: VcpuInit, env: VcpuEnvironment): Promise<void> {
   const { hart } = init;
@@ -72,6 +87,7 @@ export async function runVcpu(init: VcpuInit, env: VcpuEnvironment): Promise<voi
   const data = new DataView(mailbox.bytes.buffer, mailbox.bytes.byteOffset, 8);
 
   let cpu: CpuExports | undefined;
+  let lastReturnMs = env.hostNow();
   // SBI legacy console output (earlycon) is batched per line.
   let consoleBytes: number[] = [];
   const flushConsole = () => {
@@ -129,6 +145,9 @@ export async function runVcpu(init: VcpuInit, env: VcpuEnvironment): Promise<voi
       const timerMs =
         timeoutTicks < 0n ? Infinity : (Number(timeoutTicks) * 1000) / GUEST_TICKS_PER_SECOND;
       Atomics.wait(memoryWords, pendingIndex, seen, Math.min(timerMs, MAX_WFI_MS));
+      if (env.hostNow() - lastReturnMs >= SYNC_INTERVAL_MS) {
+        signals.setControl(hart, HartControl.SyncCounters);
+      }
     },
     timeNow: () => BigInt(clock.ticks()),
   });
@@ -143,8 +162,18 @@ export async function runVcpu(init: VcpuInit, env: VcpuEnvironment): Promise<voi
     );
     table.markStarted(hart);
   }
-  if (init.restored) cpu.tlb_flush(hart);
+  const runner = await hartRunner(cpu, init, env.hostNow);
+  if (init.restored) {
+    cpu.tlb_flush(hart);
+    runner.flush(); // guest RAM was rewritten under any translation
+  }
   env.post({ kind: 'ready', hart });
+  let lastStatsMs = env.hostNow();
+  const postJitStats = () => {
+    const stats = runner.stats;
+    if (stats) env.post({ kind: 'jit-stats', hart, stats });
+    lastStatsMs = env.hostNow();
+  };
 
   for (;;) {
     if (table.shuttingDown()) break;
@@ -161,6 +190,7 @@ export async function runVcpu(init: VcpuInit, env: VcpuEnvironment): Promise<voi
       table.markStarted(hart);
     }
     const control = signals.control(hart);
+    if (control & HartControl.SyncCounters) signals.clearControl(hart, HartControl.SyncCounters);
     if (control & HartControl.FlushTlb) {
       cpu.tlb_flush(hart);
       signals.clearControl(hart, HartControl.FlushTlb);
@@ -172,7 +202,9 @@ export async function runVcpu(init: VcpuInit, env: VcpuEnvironment): Promise<voi
       continue;
     }
     table.setParked(hart, false);
-    const exit = cpu.run(hart, SLICE);
+    const exit = runner.run(SLICE);
+    lastReturnMs = env.hostNow();
+    if (lastReturnMs - lastStatsMs >= JIT_STATS_INTERVAL_MS) postJitStats();
     flushConsole();
     if (resetRequested) {
       table.setParked(hart, true);
@@ -193,7 +225,26 @@ export async function runVcpu(init: VcpuInit, env: VcpuEnvironment): Promise<voi
     }
   }
   table.setParked(hart, true);
+  postJitStats();
   env.post({ kind: 'exited', hart });
+}
+
+/**
+ * The hart's run loop: cpu.run itself with the interpreter alone (what createHartRunner gives for
+ * 'off'), else cpu/jit's runner. The JIT is imported only when asked for, so interpreter-only VMs
+ * neither load nor depend on it.
+ */
+async function hartRunner(cpu: CpuExports, init: VcpuInit, now: () => number): Promise<HartRunner> {
+  const { hart, jit } = init;
+  if (!jit || jit.mode === 'off') {
+    return { run: (budget) => cpu.run(hart, budget), stats: undefined, flush: () => {} };
+  }
+  const { createHartRunner } = await import('../../../cpu/jit/hart-runner');
+  return createHartRunner(cpu, init.memory, hart, {
+    mode: jit.mode,
+    ...(jit.threshold !== undefined ? { threshold: jit.threshold } : {}),
+    now,
+  });
 }
 
 function readLittleEndian(view: DataView, size: number): bigint {

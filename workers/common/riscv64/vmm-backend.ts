@@ -14,8 +14,10 @@ import type {
   SnapshotLoadParams,
   VmConfig,
 } from '../../../core/api/types';
+import { MmdsStore } from '../../../core/mmds/store';
 import type { FileStore } from './file-store';
 import type { MachineSpec } from './machine-spec';
+import type { JitSettings } from './jit-settings';
 import { specFromConfig } from './spec-from-config';
 import { Riscv64Machine, MachineError } from './riscv64-machine';
 import { decodeMachineSnapshot, encodeMachineSnapshot } from './machine-snapshot';
@@ -32,24 +34,35 @@ export interface Riscv64VmmEnvironment {
   /** A metrics line to write now (PUT /actions FlushMetrics). */
   writeMetrics?(line: string): void;
   bootTimer?: boolean;
+  /** The API's MMDS store (VmmController's `mmds`), which the guest then reads over the network. */
+  mmds?: MmdsStore;
+  /** The CPU engine for the next machine (read at InstanceStart and snapshot load). */
+  jit?: () => JitSettings | undefined;
 }
 
 export class Riscv64VmmBackend implements VmmBackend {
   machine: Riscv64Machine | undefined;
   /** The configuration the running machine was built from (saved in snapshots). */
   private config: VmConfig | undefined;
+  /** Shared with the guest's MMDS network stacks: API updates are visible at once. */
+  readonly mmds: MmdsStore;
 
-  constructor(private readonly env: Riscv64VmmEnvironment) {}
+  constructor(private readonly env: Riscv64VmmEnvironment) {
+    this.mmds = env.mmds ?? new MmdsStore();
+  }
 
   private current(): Riscv64Machine {
     if (!this.machine) throw new MachineError('the microVM is not running');
     return this.machine;
   }
 
+  private specOptions() {
+    const jit = this.env.jit?.();
+    return { bootTimer: this.env.bootTimer ?? true, ...(jit ? { jit } : {}), mmds: this.mmds };
+  }
+
   async start(config: VmConfig): Promise<void> {
-    const spec = await specFromConfig(config, this.env.files, {
-      bootTimer: this.env.bootTimer ?? true,
-    });
+    const spec = await specFromConfig(config, this.env.files, this.specOptions());
     const machine = this.env.createMachine(spec);
     this.machine = machine;
     this.config = config;
@@ -97,9 +110,7 @@ export class Riscv64VmmBackend implements VmmBackend {
     const state = await this.env.files.read(params.snapshot_path);
     const memory = await this.env.files.read(params.mem_backend.backend_path);
     const restored = decodeMachineSnapshot(state, memory);
-    const spec = await specFromConfig(restored.config, this.env.files, {
-      bootTimer: this.env.bootTimer ?? true,
-    });
+    const spec = await specFromConfig(restored.config, this.env.files, this.specOptions());
     const machine = this.env.createMachine(spec);
     restored.apply(machine);
     this.machine = machine;
