@@ -1,17 +1,18 @@
-// Translated blocks of one hart, keyed by wasm address of the block's first instruction (that is,
-// by physical address: block code is position independent and privilege independent). Pages
-// holding translated code are marked in the shared code bitmap; a store into such a page (by any
-// hart) bumps the page's version and the global generation, and every cache drops that page's
-// blocks at its next lookup.
+// Translated regions of one hart, keyed by the wasm (= physical) address of each block: block code
+// is position and privilege independent. Each region is one function in the hart's
+// WebAssembly.Table; the dispatcher finds blocks through the shared hash (dispatch/), which this
+// cache fills on request. Pages holding translated code are marked in the shared code bitmap; a
+// store into such a page (by any hart) bumps the page's version and the global generation, and
+// dropStalePages() then forgets that page's blocks, hash entries and table slots.
 import { GUEST_RAM_WASM_BASE } from '../layout/wasm-memory';
 import * as J from './jit-layout';
 import { interpretableRun, readRegion } from './translate/block-reader';
-
-/** Runs the block (looping while it jumps to itself and `budget` instructions remain). */
-export type BlockFunction = (hb: number, dataKey: number, budget: number) => number;
+import type { DispatchHash } from './dispatch/dispatch-hash';
+import { blockValue, coldValue, MAX_HEAT } from './dispatch/dispatch-layout';
 
 export interface CachedBlock {
-  run: BlockFunction;
+  slot: number;
+  entry: number;
   instructions: number;
 }
 
@@ -22,20 +23,43 @@ export interface CacheStats {
   invalidatedPages: number;
   /** Modules compiled (one per region of blocks). */
   regionsCompiled: number;
-  /** Whole-cache flushes (FENCE.I, snapshot restore). */
+  /** Whole-cache flushes (FENCE.I without the CPU's store hook, snapshot restore, cache full). */
   flushes: number;
 }
 
+interface PageRecord {
+  version: number;
+  /** Every pc with a hash entry or a translated block in this page. */
+  starts: number[];
+  /** Table slots of the regions in this page. */
+  slots: number[];
+  /** Mixed mode: the page is warm (its entries count visits precisely). */
+  warm: boolean;
+  /** Entries installed with the threshold as heat (precise counting in a warm page). */
+  counted: Set<number>;
+}
+
+/** Regions kept before the whole cache is dropped (bounds table and code memory). */
+export const MAX_CACHED_REGIONS = 32768;
+const TABLE_GROWTH = 1024;
+/** Interpreter batch from cold code when the CPU tracks code stores (mixed mode). */
+export const TRACKED_BATCH = 1024;
+/** Mixed mode: visits of a cold entry per page sample, and samples that make a page warm. */
+export const PAGE_SAMPLE = 32;
+export const PAGE_WARM = 64 * PAGE_SAMPLE;
+
 export class CodeCache {
-  /** null: the first instruction there must be interpreted (remembered to avoid re-decoding). */
-  private readonly blocks = new Map<number, CachedBlock | null>();
-  private readonly pages = new Map<number, { version: number; starts: number[] }>();
-  /** Interpreter batch lengths where no block starts (see interpretableRun). */
-  private readonly interpretRuns = new Map<number, number>();
-  /** Visits of block starts not yet translated (only with a hotness threshold). */
-  private readonly heat = new Map<number, number>();
+  private readonly blocks = new Map<number, CachedBlock>();
+  /** Block starts whose first instruction the translator does not handle. */
+  private readonly untranslatable = new Set<number>();
+  private readonly pages = new Map<number, PageRecord>();
+  /** Mixed mode: sampled interpreter batch starts per page not yet warm. */
+  private readonly pageHeat = new Map<number, number>();
+  private readonly freeSlots: number[] = [];
+  private nextSlot = 1; // slot 0 stays empty: a block value is never 0
   private readonly words: Int32Array;
-  private generation: number;
+  private readonly fpu: Record<string, unknown>;
+  readonly table: WebAssembly.Table;
   readonly stats: CacheStats = {
     blocksCompiled: 0,
     compileMs: 0,
@@ -47,97 +71,211 @@ export class CodeCache {
 
   constructor(
     private readonly memory: WebAssembly.Memory,
+    /** The CPU module's exports (FPU functions imported by translated FP code). */
+    cpuExports: object,
+    private readonly hash: DispatchHash,
+    /** Visits a block start needs before it is translated (0: translate on first visit). */
+    private readonly threshold: number,
+    /** The CPU's own store path invalidates translated pages (jit_tracks_code_stores). */
+    private readonly storesTracked: boolean,
     /** Clock for compile-time stats (ms); portable code has no `performance` type. */
     private readonly now: () => number = Date.now,
-    /** Visits a block start needs before it is translated (0: translate on first visit). */
-    private readonly threshold = 0,
+    /** Mixed mode: sampled interpreter batches a page needs before it turns warm (0: every
+     * page starts warm, visits are counted precisely from the start). */
+    private readonly pageWarm = PAGE_WARM,
   ) {
     this.words = new Int32Array(memory.buffer);
-    this.generation = Atomics.load(this.words, J.JIT_CODE_GENERATION >> 2);
+    this.fpu = cpuExports as Record<string, unknown>;
+    this.table = new WebAssembly.Table({ element: 'anyfunc', initial: TABLE_GROWTH });
   }
 
   get size(): number {
     return this.blocks.size;
   }
 
-  /** The block at `wasmPc`, translating it on first use; null if it must be interpreted. */
-  lookup(wasmPc: number): CachedBlock | null {
-    const gen = Atomics.load(this.words, J.JIT_CODE_GENERATION >> 2);
-    if (gen !== this.generation) this.dropStalePages(gen);
-    const found = this.blocks.get(wasmPc);
-    if (found !== undefined) return found;
-    if (this.threshold > 0) {
-      const visits = (this.heat.get(wasmPc) ?? 0) + 1;
-      if (visits <= this.threshold) {
-        this.heat.set(wasmPc, visits);
-        return null;
-      }
-      this.heat.delete(wasmPc);
+  /** The dispatcher found no hash entry for `wasmPc`: install one (translating first in
+   * always mode). */
+  miss(wasmPc: number): void {
+    const block = this.blocks.get(wasmPc);
+    if (block) {
+      this.hash.install(wasmPc, blockValue(block.slot, block.entry));
+      return;
     }
-    const block = this.translate(wasmPc);
-    this.blocks.set(wasmPc, block);
-    return block;
+    if (this.threshold === 0 && !this.untranslatable.has(wasmPc)) {
+      this.translate(wasmPc);
+      return;
+    }
+    const record = this.pageOf(wasmPc);
+    record.starts.push(wasmPc);
+    if (this.untranslatable.has(wasmPc)) {
+      this.hash.install(wasmPc, coldValue(MAX_HEAT, this.longBatch(wasmPc)));
+    } else this.installCold(wasmPc, record);
   }
 
-  /** Instructions the interpreter may run in one call at `wasmPc`, where lookup found no block. */
-  interpretCount(wasmPc: number): number {
-    let n = this.interpretRuns.get(wasmPc);
-    if (n === undefined) {
-      n = interpretableRun(this.memory, wasmPc);
-      this.interpretRuns.set(wasmPc, n);
-      this.pageOf(wasmPc).starts.push(wasmPc);
+  /** A cold entry used up its heat (mixed mode). In a cold page that is one more sample of
+   * where the interpreter spends its time; once a page has enough samples it turns warm and its
+   * entries count every visit precisely (basic-block batches) until they are hot. */
+  hot(wasmPc: number): void {
+    if (this.threshold === 0) {
+      this.translate(wasmPc);
+      return;
     }
-    return n;
+    const page = (wasmPc - GUEST_RAM_WASM_BASE) >>> 12;
+    const known = this.pages.get(page);
+    if (known?.counted.has(wasmPc)) {
+      this.translate(wasmPc);
+      return;
+    }
+    if (known?.warm) {
+      // An entry installed before the page turned warm: from now on count it precisely.
+      known.starts.push(wasmPc);
+      this.installCold(wasmPc, known);
+      return;
+    }
+    const heat = (this.pageHeat.get(page) ?? 0) + PAGE_SAMPLE;
+    this.pageHeat.set(page, heat);
+    if (heat >= this.pageWarm) {
+      this.pageHeat.delete(page);
+      const record = this.pageOf(wasmPc);
+      record.warm = true;
+      for (const start of record.starts) {
+        if (!this.blocks.has(start) && !this.untranslatable.has(start)) this.hash.remove(start);
+      }
+      record.starts.push(wasmPc);
+      this.installCold(wasmPc, record);
+    } else if (this.storesTracked) {
+      // A long batch depends on nothing in the page: no need to track (and mark) the page.
+      this.hash.install(wasmPc, coldValue(PAGE_SAMPLE, TRACKED_BATCH));
+    } else {
+      const record = this.pageOf(wasmPc);
+      record.starts.push(wasmPc);
+      this.installCold(wasmPc, record);
+    }
+  }
+
+  private installCold(wasmPc: number, record: PageRecord): void {
+    if (record.warm) record.counted.add(wasmPc);
+    this.hash.install(
+      wasmPc,
+      record.warm
+        ? coldValue(this.threshold, interpretableRun(this.memory, wasmPc))
+        : coldValue(PAGE_SAMPLE, this.longBatch(wasmPc)),
+    );
+  }
+
+  /** Translates the region entered at `wasmPc` (that block plus its untranslated static
+   * successors in the same page) and installs the entry in the hash. */
+  translate(wasmPc: number): void {
+    const known = this.blocks.get(wasmPc);
+    if (known) {
+      this.hash.install(wasmPc, blockValue(known.slot, known.entry));
+      return;
+    }
+    if (this.pages.size > 0 && this.stats.regionsCompiled % 64 === 0) this.boundSize();
+    const record = this.pageOf(wasmPc);
+    record.starts.push(wasmPc);
+    const started = this.now();
+    const region = readRegion(this.memory, wasmPc, (pc) => this.blocks.has(pc));
+    let run: unknown;
+    if (region) {
+      try {
+        const fpu: WebAssembly.ModuleImports = {};
+        for (const name of region.fpuImports) fpu[name] = this.fpu[name] as WebAssembly.ImportValue;
+        const module = new WebAssembly.Module(region.wasm);
+        run = new WebAssembly.Instance(module, { env: { memory: this.memory }, fpu }).exports.r;
+      } catch {
+        run = undefined; // an emitter bug must not stop the guest: the interpreter runs this code
+      }
+    }
+    if (!region || typeof run !== 'function') {
+      this.untranslatable.add(wasmPc);
+      this.hash.install(wasmPc, coldValue(MAX_HEAT, this.longBatch(wasmPc)));
+      return;
+    }
+    const slot = this.allocateSlot();
+    this.table.set(slot, run as () => void);
+    record.slots.push(slot);
+    this.stats.blocksCompiled += region.blocks.length;
+    this.stats.regionsCompiled++;
+    this.stats.wasmBytes += region.wasm.length;
+    this.stats.compileMs += this.now() - started;
+    region.blocks.forEach((b, entry) => {
+      this.blocks.set(b.wasmPc, { slot, entry, instructions: b.instructions });
+      if (entry === 0) return;
+      record.starts.push(b.wasmPc);
+      this.hash.remove(b.wasmPc); // a cold entry there: the next visit installs the block
+    });
+    this.hash.install(wasmPc, blockValue(slot, 0));
   }
 
   /** A store (seen by a translated block) hit page `page` (RAM page index) holding code. */
   codeWritten(page: number): void {
     markWritten(this.words, page);
-    this.dropStalePages(Atomics.load(this.words, J.JIT_CODE_GENERATION >> 2));
   }
 
-  /** Forget everything (FENCE.I, snapshot restore). */
+  /** Forget everything (FENCE.I without the store hook, snapshot restore, cache full). */
   flush(): void {
     this.stats.flushes++;
-    this.blocks.clear();
+    for (const record of this.pages.values()) this.dropPage(record);
     this.pages.clear();
-    this.heat.clear();
-    this.interpretRuns.clear();
+    this.pageHeat.clear();
+    this.blocks.clear();
+    this.untranslatable.clear();
+    this.hash.clear();
   }
 
-  /** Translates the region entered at `wasmPc` (that block plus its untranslated static
-   * successors in the same page) and caches every block of it. */
-  private translate(wasmPc: number): CachedBlock | null {
-    const starts = this.pageOf(wasmPc).starts;
-    starts.push(wasmPc);
-    const started = this.now();
-    const region = readRegion(this.memory, wasmPc, (pc) => this.blocks.has(pc));
-    if (!region) return null;
-    let exports: WebAssembly.Exports;
-    try {
-      const module = new WebAssembly.Module(region.wasm);
-      exports = new WebAssembly.Instance(module, { env: { memory: this.memory } }).exports;
-    } catch {
-      return null; // an emitter bug must not stop the guest: the interpreter runs this code
+  /** Drops every page whose version changed since it was translated; returns the generation
+   * the cache now reflects. */
+  dropStalePages(): number {
+    const gen = Atomics.load(this.words, J.JIT_CODE_GENERATION >> 2);
+    for (const [page, record] of this.pages) {
+      const version = Atomics.load(
+        this.words,
+        (J.JIT_PAGE_VERSIONS >> 2) + (page & J.JIT_PAGE_VERSION_MASK),
+      );
+      if (version === record.version) continue;
+      this.dropPage(record);
+      this.pages.delete(page);
+      this.stats.invalidatedPages++;
     }
-    this.stats.blocksCompiled += region.blocks.length;
-    this.stats.regionsCompiled++;
-    this.stats.wasmBytes += region.wasm.length;
-    this.stats.compileMs += this.now() - started;
-    let entry: CachedBlock | null = null;
-    region.blocks.forEach((b, i) => {
-      const block = { run: exports[`b${i}`] as BlockFunction, instructions: b.instructions };
-      if (i === 0) entry = block;
-      else {
-        this.blocks.set(b.wasmPc, block);
-        starts.push(b.wasmPc);
-      }
-    });
-    return entry;
+    return gen;
+  }
+
+  private dropPage(record: PageRecord): void {
+    for (const start of record.starts) {
+      this.blocks.delete(start);
+      this.untranslatable.delete(start);
+      this.hash.remove(start);
+    }
+    for (const slot of record.slots) {
+      this.table.set(slot, null);
+      this.freeSlots.push(slot);
+    }
+  }
+
+  /** Interpreter batch from `wasmPc` in a cold page or where nothing can be translated. With
+   * the CPU's store hook a batch may run anywhere (stores invalidate what they overwrite);
+   * without it only the rest of the basic block, which cannot hide a FENCE.I. In always mode
+   * short batches let translated code resume as soon as possible. */
+  private longBatch(wasmPc: number): number {
+    if (this.storesTracked && this.threshold > 0) return TRACKED_BATCH;
+    return interpretableRun(this.memory, wasmPc);
+  }
+
+  private allocateSlot(): number {
+    const free = this.freeSlots.pop();
+    if (free !== undefined) return free;
+    if (this.nextSlot >= this.table.length) this.table.grow(TABLE_GROWTH);
+    return this.nextSlot++;
+  }
+
+  private boundSize(): void {
+    const live = this.nextSlot - 1 - this.freeSlots.length;
+    if (live >= MAX_CACHED_REGIONS) this.flush();
   }
 
   /** The page record of `wasmPc`, marking the page in the code bitmap on first use. */
-  private pageOf(wasmPc: number): { version: number; starts: number[] } {
+  private pageOf(wasmPc: number): PageRecord {
     const page = (wasmPc - GUEST_RAM_WASM_BASE) >>> 12;
     let entry = this.pages.get(page);
     if (!entry) {
@@ -148,27 +286,16 @@ export class CodeCache {
         this.words,
         (J.JIT_PAGE_VERSIONS >> 2) + (page & J.JIT_PAGE_VERSION_MASK),
       );
-      entry = { version, starts: [] };
+      entry = {
+        version,
+        starts: [],
+        slots: [],
+        warm: this.pageWarm === 0,
+        counted: new Set<number>(),
+      };
       this.pages.set(page, entry);
     }
     return entry;
-  }
-
-  private dropStalePages(gen: number): void {
-    this.generation = gen;
-    for (const [page, entry] of this.pages) {
-      const version = Atomics.load(
-        this.words,
-        (J.JIT_PAGE_VERSIONS >> 2) + (page & J.JIT_PAGE_VERSION_MASK),
-      );
-      if (version === entry.version) continue;
-      for (const start of entry.starts) {
-        this.blocks.delete(start);
-        this.interpretRuns.delete(start);
-      }
-      this.pages.delete(page);
-      this.stats.invalidatedPages++;
-    }
   }
 }
 

@@ -1,13 +1,16 @@
 // The switch between the interpreter and the JIT for a vCPU worker. 'off' (the default) is
-// exactly cpu.run(); 'always' translates every block before it first runs; 'mixed' translates
-// a block once it has been entered `threshold` times and single-steps colder code in the
-// interpreter (see cpu/jit/README.md for the planned interpreter-side hotness exit).
+// exactly cpu.run(); 'always' translates every block before it first runs; 'mixed' lets the
+// interpreter run cold code in batches and translates a block once it has been entered
+// `threshold` times in a page where the interpreter spends its time (cpu/jit/README.md).
 import type { CpuExports } from '../loader';
 import { JitHart, type JitStats } from './jit-hart';
 
 export type JitMode = 'off' | 'mixed' | 'always';
 
-export const DEFAULT_JIT_THRESHOLD = 16;
+/** Mixed mode: visits of a block start (in a page where the interpreter spends time) before it
+ * is translated. High because translating costs far more than interpreting run-once code
+ * (measured on the Linux boot, cpu/jit/README.md). */
+export const DEFAULT_JIT_THRESHOLD = 5000;
 
 export interface HartRunner {
   /** Runs up to about `budget` instructions; returns an EXIT_* reason (cpu/layout/exit-reasons). */

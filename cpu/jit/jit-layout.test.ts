@@ -1,5 +1,6 @@
 import { describe, it, expect } from 'vitest';
 import * as J from './jit-layout';
+import { dispatchArea, ENTRY_BYTES, HEADER_BYTES, hashOffset } from './dispatch/dispatch-layout';
 import {
   GUEST_RAM_WASM_BASE,
   HART_STATE_BASE,
@@ -19,5 +20,29 @@ describe('JIT shared-memory region', () => {
     expect(J.JIT_CODE_BITMAP_SIZE * 8 * 4096).toBeGreaterThanOrEqual(2 ** 32 - GUEST_RAM_WASM_BASE);
     expect(J.JIT_CODE_GENERATION % 4).toBe(0);
     expect(J.JIT_PAGE_VERSIONS % 4).toBe(0);
+  });
+
+  it('gives every hart its own dispatch area between the JIT words and guest RAM', () => {
+    expect(J.JIT_DISPATCH_BASE).toBeGreaterThanOrEqual(J.JIT_REGION_END);
+    expect(J.JIT_DISPATCH_END).toBeLessThanOrEqual(GUEST_RAM_WASM_BASE);
+    for (let harts = 1; harts <= MAX_HARTS; harts++) {
+      let end = J.JIT_DISPATCH_BASE;
+      for (let hart = 0; hart < harts; hart++) {
+        const area = dispatchArea(harts, hart);
+        expect(area.header).toBeGreaterThanOrEqual(end);
+        expect(area.entries).toBe(area.header + HEADER_BYTES);
+        end = area.entries + ENTRY_BYTES * 2 ** area.bits;
+        expect(end).toBeLessThanOrEqual(J.JIT_DISPATCH_END);
+        expect(area.bits).toBeGreaterThanOrEqual(10); // at least 1024 entries
+      }
+    }
+    // The hash spreads consecutive instruction addresses over the whole table.
+    const slots = new Set<number>();
+    for (let pc = GUEST_RAM_WASM_BASE; pc < GUEST_RAM_WASM_BASE + 2048; pc += 2) {
+      const offset = hashOffset(pc, 10);
+      expect(offset).toBeLessThan(ENTRY_BYTES * 1024);
+      slots.add(offset);
+    }
+    expect(slots.size).toBeGreaterThan(600);
   });
 });

@@ -15,3 +15,8 @@ export const JIT_PAGE_VERSION_MASK = 131071;
 export const JIT_CODE_GENERATION = 1835008;
 /** End of the JIT region (must stay <= GUEST_RAM_WASM_BASE). */
 export const JIT_REGION_END = 1835072;
+/** Per-hart dispatch areas of the WASM dispatcher (cpu/jit/dispatch/), from here to guest RAM:
+ * the area is split evenly between the configured harts; each holds a 64-byte header (see
+ * dispatch-layout.ts) and a direct-mapped hash of 8-byte entries (physical pc → table slot). */
+export const JIT_DISPATCH_BASE = 1839104;
+export const JIT_DISPATCH_END = 2097152;

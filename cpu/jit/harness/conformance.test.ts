@@ -1,5 +1,5 @@
-// JIT-only mode (every block translated before it first runs) against the interpreter on the
-// conformance ELFs: same outcome, same UART output, same instret.
+// JIT-only mode (every block translated before it first runs) and mixed mode against the
+// interpreter on the conformance ELFs: same outcome, same UART output, same instret.
 import { describe, it, expect, beforeAll } from 'vitest';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -27,9 +27,15 @@ describe('JIT vs interpreter on cpu/tests/elf', () => {
     // engines), so only the interrupt tests may retire a different number of instructions.
     if (!name.startsWith('irq_')) expect(jit.instret).toBe(interp.instret);
     expect(jit.jit!.translatedInstructions).toBeGreaterThan(0);
+    // Mixed mode: blocks translated after two visits, the interpreter runs the rest in between.
+    const mixed = await runOnEngine(module, elf, 'jit', { threshold: 2, pageWarm: 0 });
+    expect(mixed.outcome).toBe(interp.outcome);
+    expect(mixed.output).toBe(interp.output);
+    if (!name.startsWith('irq_')) expect(mixed.instret).toBe(interp.instret);
     console.log(
       `${name}: ${interp.outcome}, ${interp.instret}/${jit.instret} insns, ${jit.jit!.translatedInstructions} translated, ` +
-        `${jit.jit!.interpretedSteps} interpreted, ${jit.jit!.blocksCompiled} blocks`,
+        `${jit.jit!.interpretedSteps} interpreted, ${jit.jit!.blocksCompiled} blocks; mixed: ` +
+        `${mixed.jit!.translatedInstructions} translated`,
     );
   });
 });

@@ -31,6 +31,10 @@ export interface EngineOptions {
   maxInsns?: number;
   /** Milliseconds clock for timing (portable code has no `performance` type). */
   now?: () => number;
+  /** JIT hotness threshold (0, the default: JIT-only; > 0: mixed mode). */
+  threshold?: number;
+  /** Mixed mode: see JitOptions.pageWarm. */
+  pageWarm?: number;
 }
 
 export async function runOnEngine(
@@ -80,7 +84,13 @@ export async function runOnEngine(
     timeNow: () => hart.instret + skippedTicks,
   });
   cpu.hart_reset(0, image.entry, 0n, 0n, 3);
-  const jit = engine === 'jit' ? new JitHart(cpu, memory, 0, { now }) : undefined;
+  const threshold = options.threshold ?? 0;
+  const jitOptions = {
+    now,
+    threshold,
+    ...(options.pageWarm !== undefined && { pageWarm: options.pageWarm }),
+  };
+  const jit = engine === 'jit' ? new JitHart(cpu, memory, 0, jitOptions) : undefined;
   let reason: number = X.EXIT_BUDGET;
   let used = 0;
   while (reason === X.EXIT_BUDGET && used < maxInsns) {

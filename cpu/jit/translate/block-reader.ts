@@ -2,52 +2,55 @@
 // code up to the first control transfer, the first instruction the translator does not handle,
 // the end of the 4 KiB page (a block never spans two physical pages) or a length limit. A region
 // is the block at an entry plus the blocks statically reachable from it inside the same page
-// (branch and JAL targets, fall-throughs incl. call return points), compiled together into one module.
+// (branch and JAL targets, fall-throughs incl. call return points), compiled into one function.
 import { RVC_TABLE_BASE } from '../../layout/wasm-memory';
 import { decode, endsBlock } from './decode';
-import { compileBlocks, JIT_STATUS_END, type BlockInst, type DecodedBlock } from './block-compiler';
+import { compileRegion, type BlockInst, type DecodedBlock } from './block-compiler';
 
 export const MAX_BLOCK_INSTRUCTIONS = 64;
 export const MAX_REGION_BLOCKS = 64;
 
 export interface RegionCode {
-  /** WASM module exporting b0..bN-1, one per entry of `blocks`. */
+  /** WASM module exporting `r` (see block-compiler.ts); entry index i is `blocks[i]`. */
   wasm: Uint8Array;
-  /** Wasm address and instruction count of each exported block (b0 is the requested entry). */
+  /** CPU exports the module imports from "fpu". */
+  fpuImports: string[];
+  /** Wasm address and instruction count of each block (index 0 is the requested entry). */
   blocks: { wasmPc: number; instructions: number }[];
 }
 
 interface ReadBlock extends DecodedBlock {
   /** Page offsets of statically known successors inside the same page. */
   successors: number[];
+  /** Page offset where a call at the end of this block returns (JAL/JALR with a link). */
+  returnPoint?: number;
 }
 
 /** Decodes the block at `wasmPc`; undefined if its first instruction must be interpreted. */
 function readOne(view: DataView, wasmPc: number, maxInsns: number): ReadBlock | undefined {
   const insts: BlockInst[] = [];
-  const pageOffset = wasmPc & 0xfff;
-  const pageLeft = 4096 - pageOffset;
+  const page = wasmPc - (wasmPc & 0xfff);
+  const start = wasmPc & 0xfff;
   const successors: number[] = [];
-  let offset = 0;
-  const endStatus = JIT_STATUS_END;
+  let offset = start;
   while (insts.length < maxInsns) {
-    if (offset + 2 > pageLeft) break;
-    const half = view.getUint16(wasmPc + offset, true);
+    if (offset + 2 > 4096) break;
+    const half = view.getUint16(page + offset, true);
     let word: number;
     let length: 2 | 4;
     if ((half & 3) !== 3) {
       word = view.getUint32(RVC_TABLE_BASE + half * 4, true);
       length = 2;
     } else {
-      if (offset + 4 > pageLeft) break; // crosses the page: the interpreter fetches it
-      word = view.getUint32(wasmPc + offset, true);
+      if (offset + 4 > 4096) break; // crosses the page: the interpreter fetches it
+      word = view.getUint32(page + offset, true);
       length = 4;
     }
     const inst = word === 0 ? undefined : decode(word);
     if (!inst) {
-      // Ends with JIT_STATUS_END: the dispatcher's lookup there finds no block and lets the
-      // interpreter run the rest of the basic block in one call (interpretableRun).
-      successors.push(pageOffset + offset + length); // after the interpreter's step
+      // The dispatcher finds no block there and lets the interpreter run it; the code after
+      // it is worth translating with the region.
+      successors.push(offset + length);
       break;
     }
     insts.push({ inst, offset, length });
@@ -55,18 +58,18 @@ function readOne(view: DataView, wasmPc: number, maxInsns: number): ReadBlock | 
     if (endsBlock(inst)) {
       // The fall-through is also where a call (JAL/JALR with a link) returns to, and after a
       // plain jump usually the next function: worth translating with the region.
-      successors.push(pageOffset + offset);
+      successors.push(offset);
       if (inst.kind === 'branch' || inst.kind === 'jal') {
-        successors.push(pageOffset + offset - length + Number(inst.imm));
+        successors.push(offset - length + Number(inst.imm));
       }
       break;
     }
   }
   if (insts.length === 0) return undefined;
-  if (!endsBlock(insts[insts.length - 1]!.inst)) {
-    successors.push(pageOffset + offset); // length limit: continues with the next block
-  }
-  return { insts, endOffset: offset, endStatus, successors };
+  const last = insts[insts.length - 1]!.inst;
+  if (!endsBlock(last)) successors.push(offset);
+  const links = (last.kind === 'jal' || last.kind === 'jalr') && last.rd !== 0;
+  return { start, insts, endOffset: offset, successors, ...(links && { returnPoint: offset }) };
 }
 
 /** The region entered at `wasmPc`; undefined if its first instruction must be interpreted.
@@ -82,25 +85,29 @@ export function readRegion(
   const first = readOne(view, wasmPc, maxInsns);
   if (!first) return undefined;
   const page = wasmPc - (wasmPc & 0xfff);
-  const found: { wasmPc: number; block: ReadBlock }[] = [{ wasmPc, block: first }];
+  const found: ReadBlock[] = [first];
   const seen = new Set([wasmPc]);
   for (let i = 0; i < found.length && found.length < maxBlocks; i++) {
-    for (const offset of found[i]!.block.successors) {
+    for (const offset of found[i]!.successors) {
       const target = page + offset;
       if (offset < 0 || offset >= 4096 || (offset & 1) !== 0 || seen.has(target)) continue;
       seen.add(target);
-      if (known(target)) continue;
+      // Blocks translated elsewhere are not repeated, except where this region's calls return:
+      // with them the return (JALR) stays inside the region.
+      if (known(target) && offset !== found[i]!.returnPoint) continue;
       const block = readOne(view, target, maxInsns);
-      if (block && found.length < maxBlocks) found.push({ wasmPc: target, block });
+      if (block && found.length < maxBlocks) found.push(block);
     }
   }
+  const { wasm, fpuImports } = compileRegion(found);
   return {
-    wasm: compileBlocks(found.map((f) => f.block)),
-    blocks: found.map((f) => ({ wasmPc: f.wasmPc, instructions: f.block.insts.length })),
+    wasm,
+    fpuImports,
+    blocks: found.map((f) => ({ wasmPc: page + f.start, instructions: f.insts.length })),
   };
 }
 
-/** A single block (tests and tools): module exporting b0. */
+/** A single block (tests and tools). */
 export function readBlock(
   memory: WebAssembly.Memory,
   wasmPc: number,

@@ -1,6 +1,7 @@
-// Decodes the RV64I/M instructions the translator handles into a small IR. Anything else
-// (system, CSR, atomics, floating point, FENCE.I, illegal encodings) decodes to
-// undefined: the block ends before it and the interpreter executes it (and raises any trap).
+// Decodes the RV64I/M/F/D instructions the translator handles into a small IR. Anything else
+// (system, CSR, atomics, FENCE.I, illegal encodings) decodes to undefined: the block ends
+// before it and the interpreter executes it (and raises any trap).
+import { decodeFp, type FpInst } from './decode-fp';
 
 export type AluOp =
   | 'add'
@@ -33,7 +34,8 @@ export type Inst =
   | { kind: 'branch'; op: BranchOp; rs1: number; rs2: number; imm: bigint }
   | { kind: 'load'; size: 1 | 2 | 4 | 8; signed: boolean; rd: number; rs1: number; imm: bigint }
   | { kind: 'store'; size: 1 | 2 | 4 | 8; rs1: number; rs2: number; imm: bigint }
-  | { kind: 'fence' };
+  | { kind: 'fence' }
+  | FpInst;
 
 const sext = (v: number, bits: number): bigint => BigInt.asIntN(bits, BigInt(v >>> 0));
 const immI = (i: number): bigint => BigInt(i >> 20);
@@ -139,7 +141,7 @@ export function decode(i: number): Inst | undefined {
       return { kind: 'alu', op, word, rd, rs1, rs2 };
     }
     default:
-      return undefined;
+      return decodeFp(i);
   }
 }
 

@@ -1,6 +1,7 @@
 // Builds one function body: local declarations plus an instruction stream. Structured control
 // flow is tracked so an unbalanced body is reported here rather than by the WASM compiler.
 import { writeS32, writeS64, writeU32 } from './leb128';
+import { ByteBuffer } from './byte-buffer';
 import {
   ATOMIC_FENCE,
   ATOMIC_PREFIX,
@@ -12,7 +13,7 @@ import {
 } from './opcodes';
 
 export class FunctionBuilder {
-  private readonly code: number[] = [];
+  private readonly code = new ByteBuffer();
   private readonly localTypes: ValType[] = [];
   private depth = 0;
 
@@ -81,7 +82,9 @@ export class FunctionBuilder {
   }
 
   atomicFence(): this {
-    this.code.push(ATOMIC_PREFIX, ATOMIC_FENCE, 0);
+    this.code.push(ATOMIC_PREFIX);
+    this.code.push(ATOMIC_FENCE);
+    this.code.push(0);
     return this;
   }
 
@@ -126,9 +129,9 @@ export class FunctionBuilder {
   }
 
   /** The encoded body (locals vector + code + final end), as stored in the code section. */
-  encode(): number[] {
+  encode(): Uint8Array<ArrayBuffer> {
     if (this.depth !== 0) throw new Error(`${this.depth} block(s) left open`);
-    const body: number[] = [];
+    const body = new ByteBuffer();
     // Run-length encode consecutive locals of the same type.
     const groups: { count: number; type: ValType }[] = [];
     for (const t of this.localTypes) {
@@ -141,13 +144,14 @@ export class FunctionBuilder {
       writeU32(body, g.count);
       body.push(g.type);
     }
-    for (const b of this.code) body.push(b);
+    body.append(this.code.toBytes());
     body.push(Op.end);
-    return body;
+    return body.toBytes();
   }
 
   private open(code: number, type: BlockType): this {
-    this.code.push(code, type === 'void' ? EMPTY_BLOCK : type);
+    this.code.push(code);
+    this.code.push(type === 'void' ? EMPTY_BLOCK : type);
     this.depth++;
     return this;
   }

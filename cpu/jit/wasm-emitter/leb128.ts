@@ -1,8 +1,9 @@
 // LEB128 encodings used by the WebAssembly binary format (unsigned for indices and sizes,
 // signed for i32/i64 constants). Numbers are used for 32-bit values, bigint for 64-bit ones.
+import type { ByteSink } from './byte-buffer';
 
 /** Appends `value` (0..2^32-1) as unsigned LEB128. */
-export function writeU32(out: number[], value: number): void {
+export function writeU32(out: ByteSink, value: number): void {
   if (!Number.isInteger(value) || value < 0 || value > 0xffffffff) {
     throw new RangeError(`unsigned LEB128 out of range: ${value}`);
   }
@@ -16,7 +17,7 @@ export function writeU32(out: number[], value: number): void {
 }
 
 /** Appends `value` (-2^31..2^31-1) as signed LEB128. */
-export function writeS32(out: number[], value: number): void {
+export function writeS32(out: ByteSink, value: number): void {
   if (!Number.isInteger(value) || value < -0x80000000 || value > 0x7fffffff) {
     throw new RangeError(`signed 32-bit LEB128 out of range: ${value}`);
   }
@@ -31,7 +32,11 @@ export function writeS32(out: number[], value: number): void {
 }
 
 /** Appends `value` (interpreted as a 64-bit two's-complement integer) as signed LEB128. */
-export function writeS64(out: number[], value: bigint): void {
+export function writeS64(out: ByteSink, value: bigint): void {
+  if (value >= -0x80000000n && value <= 0x7fffffffn) {
+    writeS32(out, Number(value)); // same encoding, without bigint arithmetic
+    return;
+  }
   let v = BigInt.asIntN(64, value);
   for (;;) {
     const byte = Number(v & 0x7fn);

@@ -1,6 +1,7 @@
 // Assembles a WebAssembly module: types (deduplicated), imports (functions, memory, table),
 // defined functions, exports and code. Section order follows the core spec.
 import { writeU32 } from './leb128';
+import { ByteBuffer } from './byte-buffer';
 import { FUNC_TYPE, FUNCREF, type ValType } from './opcodes';
 import { FunctionBuilder } from './function-builder';
 
@@ -80,14 +81,15 @@ export class ModuleBuilder {
     this.exports.push({ name, kind: EXTERNAL.func, index });
   }
 
-  encode(): Uint8Array {
-    const out: number[] = [0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00];
+  encode(): Uint8Array<ArrayBuffer> {
+    const out = new ByteBuffer();
+    for (const x of [0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00]) out.push(x);
     section(out, SECTION.type, this.types, (b, t) => {
       b.push(FUNC_TYPE);
       vector(b, t.params, (bb, p) => bb.push(p));
       vector(b, t.results, (bb, r) => bb.push(r));
     });
-    const imports: ((b: number[]) => void)[] = [];
+    const imports: ((b: ByteBuffer) => void)[] = [];
     for (const f of this.funcImports) {
       imports.push((b) => {
         name(b, f.module);
@@ -101,7 +103,8 @@ export class ModuleBuilder {
       imports.push((b) => {
         name(b, table.module);
         name(b, table.name);
-        b.push(EXTERNAL.table, FUNCREF);
+        b.push(EXTERNAL.table);
+        b.push(FUNCREF);
         limits(b, table.min, table.max, false);
       });
     }
@@ -124,38 +127,42 @@ export class ModuleBuilder {
     section(out, SECTION.code, this.funcs, (b, f) => {
       const body = f.body.encode();
       writeU32(b, body.length);
-      for (const x of body) b.push(x);
+      b.append(body);
     });
-    return Uint8Array.from(out);
+    return out.toBytes();
   }
 }
 
 function section<T>(
-  out: number[],
+  out: ByteBuffer,
   id: number,
   items: readonly T[],
-  write: (b: number[], item: T) => void,
+  write: (b: ByteBuffer, item: T) => void,
 ): void {
   if (items.length === 0) return;
-  const body: number[] = [];
+  const body = new ByteBuffer();
   vector(body, items, write);
   out.push(id);
   writeU32(out, body.length);
-  for (const x of body) out.push(x);
+  out.append(body.toBytes());
 }
 
-function vector<T>(b: number[], items: readonly T[], write: (b: number[], item: T) => void): void {
+function vector<T>(
+  b: ByteBuffer,
+  items: readonly T[],
+  write: (b: ByteBuffer, item: T) => void,
+): void {
   writeU32(b, items.length);
   for (const item of items) write(b, item);
 }
 
-function name(b: number[], text: string): void {
+function name(b: ByteBuffer, text: string): void {
   const bytes = encoder.encode(text);
   writeU32(b, bytes.length);
   for (const x of bytes) b.push(x);
 }
 
-function limits(b: number[], min: number, max: number | undefined, shared: boolean): void {
+function limits(b: ByteBuffer, min: number, max: number | undefined, shared: boolean): void {
   if (max === undefined) {
     b.push(0x00);
     writeU32(b, min);

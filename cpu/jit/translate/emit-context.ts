@@ -1,0 +1,172 @@
+// The state shared by the emitters of one region function: the builder, the fixed locals, guest
+// registers held in locals, and the two ways out of straight-line code: `exit` (leave the
+// function with a status; the single epilogue writes registers, pc and instret back) and
+// `transfer` (continue at another block of the region when the budget allows, else exit).
+import { FunctionBuilder, Op, ValType } from '../wasm-emitter';
+
+const { i32, i64 } = ValType;
+
+/** Block results: low two bits are the status; for JIT_STATUS_CODE_WRITE the rest is the page. */
+export const JIT_STATUS_END = 0;
+/** The interpreter must execute the instruction at HS_PC (TLB miss, page cross, FS off...). */
+export const JIT_STATUS_INTERPRET = 1;
+/** A store hit a page holding translated code: result >> 2 is its RAM page index. */
+export const JIT_STATUS_CODE_WRITE = 2;
+
+/** Parameters of every region function: (hb, dataKey, budget, entry block index) → status. */
+export const PARAM_HB = 0;
+export const PARAM_KEY = 1;
+export const PARAM_BUDGET = 2;
+export const PARAM_ENTRY = 3;
+export const REGION_TYPE = { params: [i32, i32, i32, i32], results: [i32] } as const;
+
+export class EmitContext {
+  /** Virtual address of the page holding the region (HS_PC & ~0xfff at entry). */
+  readonly base: number;
+  readonly key64: number;
+  /** Instructions retired by blocks completed in this call. */
+  readonly done: number;
+  readonly next: number;
+  readonly exitPc: number;
+  readonly exitRetired: number;
+  readonly status: number;
+  // Scratch.
+  readonly va: number;
+  readonly entry: number;
+  readonly addr: number;
+  readonly page: number;
+  readonly target: number;
+  readonly a64: number;
+  readonly b64: number;
+  readonly t1: number;
+  readonly t2: number;
+  readonly a32: number;
+  readonly b32: number;
+  /** i32 1 if FP instructions must leave to the interpreter (FS off); with a dynamic rounding
+   * mode also when frm is invalid (the interpreter raises illegal instruction). */
+  readonly fpBad: number;
+  readonly dynBad: number;
+  readonly frm: number;
+  private readonly xLocals = new Map<number, number>();
+  private readonly fLocals = new Map<number, number>();
+  /** openBlocks of the builder just inside the epilogue block and the dispatch loop. */
+  exitDepth = 0;
+  loopDepth = 0;
+  /** Blocks in the region, the one being emitted and the depth of its own loop label. */
+  blockCount = 0;
+  currentBlock = 0;
+  selfLoopDepth = 0;
+
+  constructor(readonly b: FunctionBuilder) {
+    this.base = b.addLocal(i64);
+    this.key64 = b.addLocal(i64);
+    this.exitPc = b.addLocal(i64);
+    this.va = b.addLocal(i64);
+    this.target = b.addLocal(i64);
+    this.a64 = b.addLocal(i64);
+    this.b64 = b.addLocal(i64);
+    this.t1 = b.addLocal(i64);
+    this.t2 = b.addLocal(i64);
+    this.done = b.addLocal(i32);
+    this.next = b.addLocal(i32);
+    this.exitRetired = b.addLocal(i32);
+    this.status = b.addLocal(i32);
+    this.entry = b.addLocal(i32);
+    this.addr = b.addLocal(i32);
+    this.page = b.addLocal(i32);
+    this.a32 = b.addLocal(i32);
+    this.b32 = b.addLocal(i32);
+    this.fpBad = b.addLocal(i32);
+    this.dynBad = b.addLocal(i32);
+    this.frm = b.addLocal(i32);
+  }
+
+  xLocal(r: number): number {
+    return this.local(this.xLocals, r);
+  }
+  fLocal(r: number): number {
+    return this.local(this.fLocals, r);
+  }
+
+  /** Pushes x[r] (0 for x0). */
+  get(r: number): FunctionBuilder {
+    return r === 0 ? this.b.i64Const(0n) : this.b.localGet(this.xLocal(r));
+  }
+
+  /** Pops the value on the stack into x[rd] (dropped for x0). */
+  set(rd: number): void {
+    if (rd === 0) this.b.op(Op.drop);
+    else this.b.localSet(this.xLocal(rd));
+  }
+
+  fget(r: number): FunctionBuilder {
+    return this.b.localGet(this.fLocal(r));
+  }
+  fset(r: number): void {
+    this.b.localSet(this.fLocal(r));
+  }
+
+  /** Pushes the virtual pc of page offset `offset` plus `plus`. */
+  pcAt(offset: number, plus = 0n): void {
+    this.b
+      .localGet(this.base)
+      .i64Const(BigInt(offset) + plus)
+      .op(Op.i64_add);
+  }
+
+  /** Leaves the function: `pushPc` gives the next pc, `retired` the instructions of the current
+   * block already done, `status` a constant or code pushing an i32. */
+  exit(pushPc: () => void, retired: number, status: number | (() => void)): void {
+    const b = this.b;
+    pushPc();
+    b.localSet(this.exitPc);
+    b.localGet(this.done);
+    if (retired > 0) b.i32Const(retired).op(Op.i32_add);
+    b.localSet(this.exitRetired);
+    if (typeof status === 'number') b.i32Const(status);
+    else status();
+    b.localSet(this.status);
+    b.br(b.openBlocks - this.exitDepth);
+  }
+
+  /** Control goes to page offset `offset` after `retired` instructions of the current block.
+   * Inside the region: a forward jump is a plain `br` to the target's label (the blocks are laid
+   * out in order, each nested in the labels of the later ones); a jump back to the block itself
+   * is a `br` to its own loop; any other backward jump goes through the dispatch `br_table`.
+   * Backward jumps check the budget first (only they can repeat code). Elsewhere: exit. */
+  transfer(
+    offset: number,
+    retired: number,
+    blockIndex: (offset: number) => number | undefined,
+  ): void {
+    const b = this.b;
+    const k = blockIndex(offset);
+    if (k === undefined) {
+      this.exit(() => this.pcAt(offset), retired, JIT_STATUS_END);
+      return;
+    }
+    b.localGet(this.done).i32Const(retired).op(Op.i32_add).localSet(this.done);
+    if (k > this.currentBlock) {
+      b.br(b.openBlocks - (this.loopDepth + this.blockCount - k));
+      return;
+    }
+    b.localGet(this.done).localGet(PARAM_BUDGET).op(Op.i32_ge_u).if();
+    this.exit(() => this.pcAt(offset), 0, JIT_STATUS_END);
+    b.end();
+    if (k === this.currentBlock) {
+      b.br(b.openBlocks - this.selfLoopDepth);
+      return;
+    }
+    b.i32Const(k).localSet(this.next);
+    b.br(b.openBlocks - this.loopDepth);
+  }
+
+  private local(map: Map<number, number>, r: number): number {
+    let local = map.get(r);
+    if (local === undefined) {
+      local = this.b.addLocal(i64);
+      map.set(r, local);
+    }
+    return local;
+  }
+}

@@ -1,0 +1,94 @@
+// Loads and stores through the hart's load/store TLB (format of cpu/assembly/mmu.ts), inline.
+// A tag mismatch or an access crossing the page leaves with JIT_STATUS_INTERPRET *before* the
+// instruction: the interpreter walks, fills the TLB, does MMIO and raises every fault, so
+// translated code never touches memory outside RAM. A store into a page holding translated code
+// leaves right after it with JIT_STATUS_CODE_WRITE so the page is invalidated first.
+import { Atomic, Mem, Op, type MemOp } from '../wasm-emitter';
+import { HS_TLB_LOAD, HS_TLB_STORE } from '../../layout/hart-state';
+import { GUEST_RAM_WASM_BASE } from '../../layout/wasm-memory';
+import { JIT_CODE_BITMAP } from '../jit-layout';
+import { EmitContext, JIT_STATUS_CODE_WRITE, JIT_STATUS_INTERPRET, PARAM_HB } from './emit-context';
+
+const PAGE_MASK = ~0xfffn;
+
+/** Where the instruction sits: page offset, encoded length, index in its block. */
+export interface InstPlace {
+  offset: number;
+  length: number;
+  index: number;
+}
+
+/** va = x[rs1] + imm; c.entry = TLB slot; leaves unless the TLB maps the page for the current
+ * data key and the access stays inside it. */
+export function emitTranslate(
+  c: EmitContext,
+  rs1: number,
+  imm: bigint,
+  size: number,
+  tlb: number,
+  at: InstPlace,
+): void {
+  const b = c.b;
+  c.get(rs1).i64Const(imm).op(Op.i64_add).localTee(c.va);
+  b.i64Const(12n).op(Op.i64_shr_u, Op.i32_wrap_i64).i32Const(255).op(Op.i32_and);
+  b.i32Const(4).op(Op.i32_shl).localGet(PARAM_HB).op(Op.i32_add).localTee(c.entry);
+  b.mem(Mem.i64_load, tlb);
+  b.localGet(c.va).i64Const(PAGE_MASK).op(Op.i64_and).localGet(c.key64).op(Op.i64_or, Op.i64_ne);
+  b.localGet(c.va).op(Op.i32_wrap_i64).i32Const(0xfff).op(Op.i32_and);
+  b.i32Const(4096 - size)
+    .op(Op.i32_gt_u, Op.i32_or)
+    .if();
+  c.exit(() => c.pcAt(at.offset), at.index, JIT_STATUS_INTERPRET);
+  b.end();
+}
+
+/** Pushes the wasm address of a load of `size` bytes at x[rs1] + imm. */
+export function emitLoadAddress(
+  c: EmitContext,
+  rs1: number,
+  imm: bigint,
+  size: number,
+  at: InstPlace,
+): void {
+  emitTranslate(c, rs1, imm, size, HS_TLB_LOAD, at);
+  c.b
+    .localGet(c.va)
+    .localGet(c.entry)
+    .mem(Mem.i64_load, HS_TLB_LOAD + 8)
+    .op(Op.i64_add);
+  c.b.op(Op.i32_wrap_i64);
+}
+
+/** Stores the i64 pushed by `value` (low `size` bytes) at x[rs1] + imm. */
+export function emitStore(
+  c: EmitContext,
+  rs1: number,
+  imm: bigint,
+  size: number,
+  op: MemOp,
+  value: () => void,
+  at: InstPlace,
+): void {
+  const b = c.b;
+  emitTranslate(c, rs1, imm, size, HS_TLB_STORE, at);
+  b.localGet(c.va)
+    .localGet(c.entry)
+    .mem(Mem.i64_load, HS_TLB_STORE + 8)
+    .op(Op.i64_add);
+  b.op(Op.i32_wrap_i64).localTee(c.addr);
+  value();
+  b.mem(op, 0, 0);
+  // Self-modifying code: leave so the dispatcher invalidates that page before anything else runs.
+  b.localGet(c.addr).i32Const(GUEST_RAM_WASM_BASE).op(Op.i32_sub).i32Const(12).op(Op.i32_shr_u);
+  b.localTee(c.page).i32Const(5).op(Op.i32_shr_u).i32Const(2).op(Op.i32_shl);
+  b.atomic(Atomic.i32_load, JIT_CODE_BITMAP);
+  b.i32Const(1).localGet(c.page).op(Op.i32_shl, Op.i32_and).if();
+  c.exit(
+    () => c.pcAt(at.offset, BigInt(at.length)),
+    at.index + 1,
+    () => {
+      b.localGet(c.page).i32Const(2).op(Op.i32_shl).i32Const(JIT_STATUS_CODE_WRITE).op(Op.i32_or);
+    },
+  );
+  b.end();
+}
