@@ -29,6 +29,23 @@ function jitCounters(page: Page, name: string, harts: number) {
   );
 }
 
+/** Mixed mode translates only hot code (cpu/jit/README.md): a shell loop pinned to one cpu is hot. */
+const hotLoop = (cpu: number, tag: string) =>
+  `taskset -c ${cpu} sh -c 'i=0; while [ $i -lt 30000 ]; do i=$((i+1)); done; echo ${tag}-$i'`;
+
+/** Polls until every hart's counters satisfy `ok` (the workers post about once a second). */
+async function waitForCounters(
+  page: Page,
+  name: string,
+  harts: number,
+  ok: (c: { translatedInstructions: number; blocksCompiled: number }) => boolean,
+) {
+  await expect
+    .poll(async () => (await jitCounters(page, name, harts)).harts.every(ok), { timeout: 10_000 })
+    .toBe(true);
+  return jitCounters(page, name, harts);
+}
+
 test.describe.serial('riscv64 machine in Web Workers with the JIT', () => {
   test.skip(noChromium, `no Chromium at ${CHROMIUM_PATH}`);
   test.setTimeout(90_000);
@@ -52,10 +69,14 @@ test.describe.serial('riscv64 machine in Web Workers with the JIT', () => {
       description: ms.toFixed(0),
     });
     expect(await run(page, 'jit1', 'uname -m; echo $((6 * 7))')).toMatch(/riscv64\s+42/);
-    const counters = await jitCounters(page, 'jit1', 1);
+    expect(await run(page, 'jit1', hotLoop(0, 'hot'), 60_000)).toMatch(/hot-30000/);
+    const counters = await waitForCounters(
+      page,
+      'jit1',
+      1,
+      (c) => c.blocksCompiled > 10 && c.translatedInstructions > 1_000_000,
+    );
     expect(counters.mode).toBe('mixed');
-    expect(counters.harts[0]!.blocksCompiled).toBeGreaterThan(100);
-    expect(counters.harts[0]!.translatedInstructions).toBeGreaterThan(1_000_000);
     await page.evaluate(() => {
       window.kindling.sessions.get('jit1')!.dispose(); // one VM's workers at a time
       window.kindling.sessions.delete('jit1');
@@ -70,8 +91,10 @@ test.describe.serial('riscv64 machine in Web Workers with the JIT', () => {
       description: ms.toFixed(0),
     });
     expect((await run(page, 'jit2', 'cat /sys/devices/system/cpu/online')).trim()).toContain('0-1');
-    const counters = await jitCounters(page, 'jit2', 2);
-    expect(counters.harts[1]!.translatedInstructions).toBeGreaterThan(0);
+    expect(
+      await run(page, 'jit2', `${hotLoop(0, 'cpu0')} & ${hotLoop(1, 'cpu1')}; wait`, 60_000),
+    ).toMatch(/cpu1-30000/);
+    await waitForCounters(page, 'jit2', 2, (c) => c.translatedInstructions > 0);
     await page.evaluate(() => {
       window.kindling.sessions.get('jit2')!.dispose(); // one VM's workers at a time
       window.kindling.sessions.delete('jit2');

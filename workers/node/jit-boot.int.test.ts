@@ -28,6 +28,11 @@ const MARKER = 'kindling: boot complete';
 const BOOT_TIMEOUT = 90_000;
 const PROMPT = /kindling:.*# $/m;
 
+/** Mixed mode translates only hot code (see cpu/jit/README.md): a shell loop on the given cpu
+ *  is hot enough, and it ends with a marker the test waits for. */
+const hotLoop = (cpu: number, tag: string) =>
+  `taskset -c ${cpu} sh -c 'i=0; while [ $i -lt 30000 ]; do i=$((i+1)); done; echo ${tag}-$i'`;
+
 const machines: Riscv64Machine[] = [];
 afterEach(() => {
   for (const m of machines.splice(0)) m.stop({ kind: 'killed', message: 'test over' });
@@ -86,8 +91,16 @@ describe.skipIf(!haveImages)('riscv64 machine in Node with the JIT', () => {
   it('boots two harts in mixed mode, both online', async () => {
     const { machine, shell } = await bootWithJit(2, { mode: 'mixed' });
     expect((await shell.run('cat /sys/devices/system/cpu/online')).trim()).toBe('0-1');
-    const metrics = await jitMetrics(machine, 2);
-    expect(metrics.harts[1]!.jit!.translatedInstructions).toBeGreaterThan(0);
+    expect(await shell.run(`${hotLoop(0, 'cpu0')} & ${hotLoop(1, 'cpu1')}; wait`, 60_000)).toMatch(
+      /cpu1-30000/,
+    );
+    await jitMetrics(machine, 2);
+    // Counters are posted about once a second: wait until both harts report translated code.
+    await expect
+      .poll(() => machine.metrics().harts.map((h) => h.jit?.translatedInstructions ?? 0), {
+        timeout: 5_000,
+      })
+      .toSatisfy((counts: number[]) => counts.every((n) => n > 0));
   }, 120_000);
 
   it.skipIf(!withAlways)(
@@ -142,6 +155,7 @@ describe.skipIf(!haveImages)('riscv64 machine in Node with the JIT', () => {
     second.resume();
     const restored = new GuestShell(second.machine!.console);
     expect((await restored.run('cat /tmp/s; echo $((6 * 7))')).trim()).toMatch(/state-before\s+42/);
+    expect(await restored.run(hotLoop(0, 'restored'), 60_000)).toMatch(/restored-30000/);
     // The first counters posted after the resume may predate the command: wait for translated code.
     await expect
       .poll(() => second.machine!.metrics().harts[0]!.jit?.translatedInstructions ?? 0, {
