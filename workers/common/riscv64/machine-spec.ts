@@ -24,6 +24,9 @@ export interface NetSpec {
   txRateLimiter?: RateLimiterConfig;
 }
 
+/** A machine's spec without its boot images (what a running machine keeps). */
+export type MachineShape = Omit<MachineSpec, 'kernel' | 'initrd'>;
+
 export interface MachineSpec {
   /** 1..8 harts. */
   vcpus: number;

@@ -37,8 +37,10 @@ import { CodeTrackingGuestMemory } from './code-tracking-memory';
 import { HartControl, HartSignals } from './hart-signals';
 import type { VcpuEvent } from './vcpu-runtime';
 import type { JitStats } from '../../../cpu/jit/jit-hart';
+import { DEFAULT_JIT_SETTINGS, type JitSettings } from './jit-settings';
 import type {
   MachinePorts,
+  MachineShape,
   MachineSpec,
   MachineState,
   StopReason,
@@ -103,10 +105,19 @@ export class Riscv64Machine {
   /** The latest JIT counters each vCPU thread posted (null while the JIT is off). */
   private readonly jitStats: (JitStats | null)[] = [];
 
+  /** What the machine was built from, less the kernel and initrd: once they are in guest RAM the
+   *  VMM's copies would only cost memory (≈ 6 MiB a VM with the bundled image). */
+  readonly spec: MachineShape;
+  /** How the vCPUs run guest code: the spec's choice or DEFAULT_JIT_SETTINGS. */
+  readonly jit: JitSettings;
+
   constructor(
-    readonly spec: MachineSpec,
+    spec: MachineSpec,
     private readonly ports: MachinePorts,
   ) {
+    const { kernel: _kernel, initrd: _initrd, ...shape } = spec;
+    this.spec = shape;
+    this.jit = spec.jit ?? DEFAULT_JIT_SETTINGS;
     if (!Number.isInteger(spec.vcpus) || spec.vcpus < 1 || spec.vcpus > map.MAX_HARTS) {
       throw new MachineError(`vcpu_count must be 1..${map.MAX_HARTS}, got ${spec.vcpus}`);
     }
@@ -198,7 +209,7 @@ export class Riscv64Machine {
     }
     if (spec.entropy) this.addVirtio('virtio-rng', new RngDevice(ports.random));
 
-    this.bootPlan = planRiscvBoot({
+    const plan = planRiscvBoot({
       kernel: spec.kernel,
       ...(spec.initrd ? { initrd: spec.initrd } : {}),
       machine: {
@@ -210,7 +221,8 @@ export class Riscv64Machine {
       },
     });
     const ram = guestRam(this.memory, this.ramBytes);
-    for (const write of this.bootPlan.writes) ram.set(write.bytes, write.address - map.RAM_BASE);
+    for (const write of plan.writes) ram.set(write.bytes, write.address - map.RAM_BASE);
+    this.bootPlan = { ...plan, writes: [] }; // loaded: let the kernel and initrd copies go
   }
 
   /**
@@ -310,7 +322,7 @@ export class Riscv64Machine {
         hartTable: this.table.buffer,
         harts: this.spec.vcpus,
         restored: this.restored,
-        ...(this.spec.jit ? { jit: this.spec.jit } : {}),
+        jit: this.jit,
         ...(hart === entry.hart && !this.restored
           ? { boot: { pc: entry.pc, a0: entry.a0, a1: entry.a1, priv: entry.privilege } }
           : {}),
@@ -407,7 +419,7 @@ export class Riscv64Machine {
     });
     return {
       state: this.stateValue,
-      jitMode: this.spec.jit?.mode ?? 'off',
+      jitMode: this.jit.mode,
       uptimeMs: this.startedAtMs ? this.ports.hostNow() - this.startedAtMs : 0,
       bootTimeUs: this.bootTimer.bootTimeUs(),
       harts,
