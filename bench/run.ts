@@ -42,7 +42,7 @@ const BENCHMARKS: BenchmarkEntry[] = [
   {
     id: 'jit',
     script: 'bench/jit/run.ts',
-    what: 'interpreter vs JIT-only on the CPU benchmark ELFs (JIT is off by default)',
+    what: 'interpreter vs JIT-only and mixed on the CPU benchmark ELFs, in-process, against QEMU',
     timeoutS: 300,
   },
   {

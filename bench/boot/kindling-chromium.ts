@@ -104,7 +104,8 @@ export async function kindlingChromiumBoot(
     await waitForServer(url, server, 30_000);
     const byHarts = new Map<number, number[]>();
     for (const vcpus of hartCounts) {
-      const times = await chromiumBootToMarker({ url, vcpus, memMib, runs });
+      const jit = { mode: 'off' as const }; // the interpreter rows: the machine's default is mixed
+      const times = await chromiumBootToMarker({ url, vcpus, memMib, runs, jit });
       if (!times) return undefined;
       byHarts.set(vcpus, times);
     }

@@ -4,7 +4,7 @@
  */
 import { callApi, configurePreset, putFile, type VmHandle } from '../machine/machine-client';
 import type { DownloadProgress, ImageEntry } from '../machine/image-manifest';
-import type { JitMode } from '../../workers/common/riscv64/jit-settings';
+import { DEFAULT_JIT_SETTINGS, type JitMode } from '../../workers/common/riscv64/jit-settings';
 // The machine loads an uncompressed Image and a raw disk; a gzip initrd is the kernel's job.
 import { gunzipIfNeeded } from '../../workers/common/riscv64/file-store';
 
@@ -24,7 +24,7 @@ export interface LaunchConfig {
   cmdline: string;
   /** Give the VM a virtio-net interface on the page's virtual switch. */
   network: boolean;
-  /** CPU engine: the interpreter alone ('off') or with the JIT. Absent means 'off'. */
+  /** CPU engine: the interpreter alone ('off') or with the JIT. Absent means the machine's default. */
   jit?: JitMode;
 }
 
@@ -42,7 +42,7 @@ export const JIT_CHOICES: readonly { mode: JitMode; label: string; title: string
     title: 'every block is translated before it first runs (slow start, for testing)',
   },
 ];
-export const DEFAULT_JIT_MODE: JitMode = 'off';
+export const DEFAULT_JIT_MODE: JitMode = DEFAULT_JIT_SETTINGS.mode;
 
 export const DEFAULT_CMDLINE = 'console=ttyS0 earlycon=sbi panic=1';
 

@@ -1,7 +1,7 @@
 /**
- * How a machine's vCPUs execute guest code: the interpreter alone ('off', the default) or with the
- * JIT of cpu/jit ('mixed': blocks entered `threshold` times are translated; 'always': every block
- * before it first runs). An engine setting of this machine, not part of the Firecracker API.
+ * How a machine's vCPUs execute guest code: the interpreter alone ('off', the reference) or with the
+ * JIT of cpu/jit ('mixed', the default: hot code is translated; 'always': every block before it
+ * first runs). An engine setting of this machine, not part of the Firecracker API.
  */
 import type { JitMode } from '../../../cpu/jit/hart-runner';
 
@@ -14,6 +14,13 @@ export interface JitSettings {
 }
 
 export const JIT_MODES: readonly JitMode[] = ['off', 'mixed', 'always'];
+
+/**
+ * What a machine runs when nothing chooses: mixed. bench/results (quiet machine): 4–11× the
+ * interpreter on the CPU benchmarks (0.45–1.1× QEMU TCG, against 0.06–0.19×), boot to the marker
+ * within noise of the interpreter with 1 hart.
+ */
+export const DEFAULT_JIT_SETTINGS: JitSettings = { mode: 'mixed' };
 
 export function isJitMode(value: unknown): value is JitMode {
   return typeof value === 'string' && (JIT_MODES as readonly string[]).includes(value);
