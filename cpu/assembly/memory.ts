@@ -108,7 +108,7 @@ const BITMAP_BIAS: usize = <usize>JIT_CODE_BITMAP - ((<usize>GUEST_RAM_WASM_BASE
   if (((word >>> <u32>(a >>> 12)) & 1) != 0) codeWritten(<u32>((a - GUEST_RAM_WASM_BASE) >>> 12));
 }
 
-/** Cold path of noteRamStore: what cpu/jit/code-cache.ts markWritten() does, in the same words. */
+/** Cold path of noteRamStore: what cpu/jit/code-bitmap.ts markWritten() does, in the same words. */
 function codeWritten(page: u32): void {
   const bit: u32 = <u32>1 << (page & 31);
   const old = atomic.and<u32>(<usize>JIT_CODE_BITMAP + (<usize>(page >>> 5) << 2), ~bit);

@@ -6,6 +6,7 @@
 // dropStalePages() then forgets that page's blocks, hash entries and table slots.
 import { GUEST_RAM_WASM_BASE } from '../layout/wasm-memory';
 import * as J from './jit-layout';
+import { markWritten } from './code-bitmap';
 import { interpretableRun, readRegion } from './translate/block-reader';
 import type { DispatchHash } from './dispatch/dispatch-hash';
 import { blockValue, coldValue, MAX_HEAT } from './dispatch/dispatch-layout';
@@ -297,13 +298,4 @@ export class CodeCache {
     }
     return entry;
   }
-}
-
-/** The store side of the protocol (also what the interpreter's store path must do). */
-export function markWritten(words: Int32Array, page: number): void {
-  const bit = 1 << (page & 31);
-  const old = Atomics.and(words, (J.JIT_CODE_BITMAP >> 2) + (page >>> 5), ~bit);
-  if ((old & bit) === 0) return;
-  Atomics.add(words, (J.JIT_PAGE_VERSIONS >> 2) + (page & J.JIT_PAGE_VERSION_MASK), 1);
-  Atomics.add(words, J.JIT_CODE_GENERATION >> 2, 1);
 }

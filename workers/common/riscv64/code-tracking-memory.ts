@@ -7,13 +7,8 @@
  * check afterwards, so each hart's translation cache drops the page at its next lookup.
  */
 import { GuestMemory, type GuestAddress, type GuestRegionInit } from '../../../core/memory';
-import {
-  GUEST_RAM_PHYS_BASE,
-  JIT_CODE_BITMAP,
-  JIT_CODE_GENERATION,
-  JIT_PAGE_VERSIONS,
-  JIT_PAGE_VERSION_MASK,
-} from '../../../cpu/layout/wasm-memory';
+import { GUEST_RAM_PHYS_BASE } from '../../../cpu/layout/wasm-memory';
+import { holdsCode, markWritten } from '../../../cpu/jit/code-bitmap';
 
 export class CodeTrackingGuestMemory extends GuestMemory {
   private readonly words: Int32Array;
@@ -66,20 +61,15 @@ export class CodeTrackingGuestMemory extends GuestMemory {
 
 /**
  * After `length` bytes at guest-physical `address` were written from outside the CPU: clear the
- * code bit of every page they touch that has it and bump its version (as cpu/jit/code-cache.ts's
- * markWritten does). `words` views the whole WebAssembly memory.
+ * code bit of every page they touch that has it and bump its version (cpu/jit/code-bitmap.ts).
+ * `words` views the whole WebAssembly memory.
  */
 export function invalidateCodePages(words: Int32Array, address: number, length: number): void {
   if (length <= 0) return;
   const first = Math.floor((address - GUEST_RAM_PHYS_BASE) / 4096);
   const last = Math.floor((address + length - 1 - GUEST_RAM_PHYS_BASE) / 4096);
   for (let page = Math.max(0, first); page <= last; page++) {
-    const index = (JIT_CODE_BITMAP >> 2) + (page >>> 5);
-    const bit = 1 << (page & 31);
-    if ((Atomics.load(words, index) & bit) === 0) continue;
-    const old = Atomics.and(words, index, ~bit);
-    if ((old & bit) === 0) continue; // a hart's store got there first
-    Atomics.add(words, (JIT_PAGE_VERSIONS >> 2) + (page & JIT_PAGE_VERSION_MASK), 1);
-    Atomics.add(words, JIT_CODE_GENERATION >> 2, 1);
+    // The plain load keeps the common case (no code there) free of read-modify-writes.
+    if (holdsCode(words, page)) markWritten(words, page);
   }
 }
