@@ -56,6 +56,11 @@ export function runChunk(n: i32): i32 {
       }
       page = M.fetchPage;
       delta = M.fetchDelta;
+      if (S.stopAtKnownCode && done > 1 && Mem.codePageMarked(<usize>(pc + delta))) {
+        done--; // not run: the JIT dispatcher looks this pc up first
+        S.reachedKnownCode = true;
+        break;
+      }
     }
     const e = D.lookup(table, raw);
     const fields = load<u32>(e, 4);

@@ -159,10 +159,19 @@ export function tlb_fetch_key(): i64 {
 
 // ---- Entry for the JIT's WASM dispatcher (cpu/jit/dispatch/) ----
 
-/** run(hart, n) for the short interpreter batches the JIT dispatcher runs between translated
- * regions, without the per-call interrupt poll (which reads the host clock through an import):
- * the dispatcher polls with run(hart, 0) every poll interval. Interrupts are still checked
- * whenever a chunk ends early (privilege change, trap, WFI), as run() would. */
+/** run(hart, n) for the interpreter batches the JIT dispatcher runs between translated regions,
+ * without the per-call interrupt poll (which reads the host clock through an import): the
+ * dispatcher polls with run(hart, 0) every poll interval. Interrupts are still checked whenever
+ * a chunk ends early (privilege change, trap, WFI), as run() would.
+ *
+ * A long batch (n > JIT_BATCH_TAIL: cold code) goes on after n - 1 instructions one instruction
+ * at a time until one transfers control (a taken branch or jump, a trap), at most JIT_BATCH_TAIL
+ * more, and ends early when control enters another page the JIT knows code in (code bitmap): it
+ * then stops at a block start, where the dispatcher can find translated code or count a visit.
+ * Ending at an arbitrary instruction would make every later batch start at an arbitrary pc too,
+ * none of them ever hot. Short batches (the dispatcher's basic blocks) end where asked. */
+const JIT_BATCH_TAIL = 64;
+
 export function jit_interpret(hart: i32, n: i32): i32 {
   if (hart < 0 || hart >= MAX_HARTS || <usize>__heap_base > <usize>DECODE_CACHE_BASE) return EXIT_FATAL;
   S.selectHart(hart);
@@ -173,12 +182,28 @@ export function jit_interpret(hart: i32, n: i32): i32 {
   S.instret = load<u64>(hb + H.HS_MINSTRET);
   S.exitReason = -1;
   M.onPrivilegeChange();
-  let left = n;
-  while (left > 0 && S.exitReason < 0) {
+  S.stopAtKnownCode = true;
+  S.reachedKnownCode = false;
+  const long = n > JIT_BATCH_TAIL;
+  let left = long ? n - 1 : n;
+  while (left > 0 && S.exitReason < 0 && !S.reachedKnownCode) {
     const done = runChunk(left);
     left -= done;
     if (left > 0 && S.exitReason < 0) checkInterrupts();
   }
+  for (let i = 0; long && i <= JIT_BATCH_TAIL && S.exitReason < 0 && !S.reachedKnownCode; i++) {
+    const before = S.pc;
+    if (runChunk(1) == 0) break;
+    if (S.attention) {
+      // Privilege, mstatus or the fetch page changed: take what became pending now, as the
+      // chunk loop above does, and end the batch.
+      if (S.exitReason < 0) checkInterrupts();
+      break;
+    }
+    const step = S.pc - before;
+    if (step != 2 && step != 4) break; // control went elsewhere
+  }
+  S.stopAtKnownCode = false;
   store<u64>(hb + H.HS_PC, S.pc);
   store<i32>(hb + H.HS_PRIV, S.priv);
   store<u64>(hb + H.HS_MINSTRET, S.instret);

@@ -108,6 +108,13 @@ const BITMAP_BIAS: usize = <usize>JIT_CODE_BITMAP - ((<usize>GUEST_RAM_WASM_BASE
   if (((word >>> <u32>(a >>> 12)) & 1) != 0) codeWritten(<u32>((a - GUEST_RAM_WASM_BASE) >>> 12));
 }
 
+/** Whether the code bitmap marks the RAM page holding wasm address `a` (the JIT knows code
+ * there: translated regions or counted entries). */
+@inline export function codePageMarked(a: usize): bool {
+  const word = atomic.load<u32>(((a >>> 15) & ~(<usize>3)) + BITMAP_BIAS);
+  return ((word >>> <u32>(a >>> 12)) & 1) != 0;
+}
+
 /** Cold path of noteRamStore: what cpu/jit/code-bitmap.ts markWritten() does, in the same words. */
 function codeWritten(page: u32): void {
   const bit: u32 = <u32>1 << (page & 31);

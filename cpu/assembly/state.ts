@@ -18,6 +18,10 @@ export const PRIV_M: i32 = 3;
 
 /** Hart number and the base of its state block. */
 export let hartId: i32 = 0;
+/** Set while the JIT dispatcher's batch runs (jit_interpret): a chunk then ends when control
+ * enters another page the JIT knows code in, so translated code there takes over. */
+export let stopAtKnownCode: bool = false;
+export let reachedKnownCode: bool = false;
 export let hb: usize = 0;
 /** Base of x and f register files. */
 export let xb: usize = 0;

@@ -7,7 +7,7 @@
 import { GUEST_RAM_WASM_BASE } from '../layout/wasm-memory';
 import * as J from './jit-layout';
 import { markWritten } from './code-bitmap';
-import { interpretableRun, readRegion } from './translate/block-reader';
+import { interpretableRun, readRegion, type RegionCode } from './translate/block-reader';
 import type { DispatchHash } from './dispatch/dispatch-hash';
 import { blockValue, coldValue, MAX_HEAT } from './dispatch/dispatch-layout';
 
@@ -28,6 +28,18 @@ export interface CacheStats {
   flushes: number;
 }
 
+export interface CodeCacheOptions {
+  /** Visits a block start needs before it is translated (0: translate on first visit). */
+  threshold: number;
+  /** The CPU's own store path invalidates translated pages (jit_tracks_code_stores). */
+  storesTracked: boolean;
+  /** Clock for compile-time stats (ms); portable code has no `performance` type. */
+  now?: () => number;
+  /** Mixed mode: samples a page needs before it turns warm (default PAGE_WARM; 0: every page
+   * starts warm, visits are counted from the start). */
+  pageWarm?: number;
+}
+
 interface PageRecord {
   version: number;
   /** Every pc with a hash entry or a translated block in this page. */
@@ -43,18 +55,23 @@ interface PageRecord {
 /** Regions kept before the whole cache is dropped (bounds table and code memory). */
 export const MAX_CACHED_REGIONS = 32768;
 const TABLE_GROWTH = 1024;
-/** Interpreter batch from cold code when the CPU tracks code stores (mixed mode). */
+/** Interpreter batch from cold code when the CPU tracks code stores (mixed mode; the hash
+ * holds at most MAX_COLD_COUNT, and jit_interpret ends the batch at the next control transfer). */
 export const TRACKED_BATCH = 1024;
-/** Mixed mode: visits of a cold entry per page sample, and samples that make a page warm. */
+/** Mixed mode with the store hook: the dispatcher reports the entry of a cold batch as a sample
+ * of where the interpreter spends its time after this many interpreted instructions. */
+export const SAMPLE_INTERVAL = 8192;
+/** Samples that make a page warm (its entries then count their visits precisely). */
+export const PAGE_WARM = 256;
+/** Without the store hook a page sample is a cold entry visited this often (hot()). */
 export const PAGE_SAMPLE = 32;
-export const PAGE_WARM = 64 * PAGE_SAMPLE;
 
 export class CodeCache {
   private readonly blocks = new Map<number, CachedBlock>();
   /** Block starts whose first instruction the translator does not handle. */
   private readonly untranslatable = new Set<number>();
   private readonly pages = new Map<number, PageRecord>();
-  /** Mixed mode: sampled interpreter batch starts per page not yet warm. */
+  /** Mixed mode: samples per page not yet warm. */
   private readonly pageHeat = new Map<number, number>();
   private readonly freeSlots: number[] = [];
   private nextSlot = 1; // slot 0 stays empty: a block value is never 0
@@ -70,21 +87,22 @@ export class CodeCache {
     flushes: 0,
   };
 
+  private readonly threshold: number;
+  private readonly storesTracked: boolean;
+  private readonly now: () => number;
+  private readonly pageWarm: number;
+
   constructor(
     private readonly memory: WebAssembly.Memory,
     /** The CPU module's exports (FPU functions imported by translated FP code). */
     cpuExports: object,
     private readonly hash: DispatchHash,
-    /** Visits a block start needs before it is translated (0: translate on first visit). */
-    private readonly threshold: number,
-    /** The CPU's own store path invalidates translated pages (jit_tracks_code_stores). */
-    private readonly storesTracked: boolean,
-    /** Clock for compile-time stats (ms); portable code has no `performance` type. */
-    private readonly now: () => number = Date.now,
-    /** Mixed mode: sampled interpreter batches a page needs before it turns warm (0: every
-     * page starts warm, visits are counted precisely from the start). */
-    private readonly pageWarm = PAGE_WARM,
+    options: CodeCacheOptions,
   ) {
+    this.threshold = options.threshold;
+    this.storesTracked = options.storesTracked;
+    this.now = options.now ?? Date.now;
+    this.pageWarm = options.pageWarm ?? PAGE_WARM;
     this.words = new Int32Array(memory.buffer);
     this.fpu = cpuExports as Record<string, unknown>;
     this.table = new WebAssembly.Table({ element: 'anyfunc', initial: TABLE_GROWTH });
@@ -109,20 +127,18 @@ export class CodeCache {
     const record = this.pageOf(wasmPc);
     record.starts.push(wasmPc);
     if (this.untranslatable.has(wasmPc)) {
-      this.hash.install(wasmPc, coldValue(MAX_HEAT, this.longBatch(wasmPc)));
+      this.hash.install(wasmPc, coldValue(MAX_HEAT, this.untranslatableBatch(wasmPc)));
     } else this.installCold(wasmPc, record);
   }
 
-  /** A cold entry used up its heat (mixed mode). In a cold page that is one more sample of
-   * where the interpreter spends its time; once a page has enough samples it turns warm and its
-   * entries count every visit precisely (basic-block batches) until they are hot. */
+  /** A cold entry used up its heat (mixed mode): a counted entry in a warm page is hot. Without
+   * the CPU's store hook a cold page's entries report here every PAGE_SAMPLE visits, as samples. */
   hot(wasmPc: number): void {
     if (this.threshold === 0) {
       this.translate(wasmPc);
       return;
     }
-    const page = (wasmPc - GUEST_RAM_WASM_BASE) >>> 12;
-    const known = this.pages.get(page);
+    const known = this.pages.get((wasmPc - GUEST_RAM_WASM_BASE) >>> 12);
     if (known?.counted.has(wasmPc)) {
       this.translate(wasmPc);
       return;
@@ -133,35 +149,44 @@ export class CodeCache {
       this.installCold(wasmPc, known);
       return;
     }
-    const heat = (this.pageHeat.get(page) ?? 0) + PAGE_SAMPLE;
-    this.pageHeat.set(page, heat);
-    if (heat >= this.pageWarm) {
-      this.pageHeat.delete(page);
-      const record = this.pageOf(wasmPc);
-      record.warm = true;
-      for (const start of record.starts) {
-        if (!this.blocks.has(start) && !this.untranslatable.has(start)) this.hash.remove(start);
-      }
-      record.starts.push(wasmPc);
-      this.installCold(wasmPc, record);
-    } else if (this.storesTracked) {
-      // A long batch depends on nothing in the page: no need to track (and mark) the page.
-      this.hash.install(wasmPc, coldValue(PAGE_SAMPLE, TRACKED_BATCH));
-    } else {
+    if (!this.sample(wasmPc)) {
       const record = this.pageOf(wasmPc);
       record.starts.push(wasmPc);
       this.installCold(wasmPc, record);
     }
   }
 
+  /** One sample of where the interpreter spends its time (the entry of a cold batch): once a
+   * page has enough, it turns warm — its cold entries are dropped, so the next visits install
+   * counted ones. Returns whether the page is warm now. */
+  sample(wasmPc: number): boolean {
+    const page = (wasmPc - GUEST_RAM_WASM_BASE) >>> 12;
+    if (this.pages.get(page)?.warm) return true;
+    const heat = (this.pageHeat.get(page) ?? 0) + 1;
+    if (heat < this.pageWarm) {
+      this.pageHeat.set(page, heat);
+      return false;
+    }
+    this.pageHeat.delete(page);
+    const record = this.pageOf(wasmPc);
+    record.warm = true;
+    // Long-batch entries the dispatcher installed itself are not in `starts`.
+    this.hash.removeColdInPage(wasmPc - (wasmPc & 0xfff));
+    for (const start of record.starts) {
+      if (!this.blocks.has(start) && !this.untranslatable.has(start)) this.hash.remove(start);
+    }
+    return true;
+  }
+
   private installCold(wasmPc: number, record: PageRecord): void {
-    if (record.warm) record.counted.add(wasmPc);
-    this.hash.install(
-      wasmPc,
-      record.warm
-        ? coldValue(this.threshold, interpretableRun(this.memory, wasmPc))
-        : coldValue(PAGE_SAMPLE, this.longBatch(wasmPc)),
-    );
+    if (record.warm) {
+      record.counted.add(wasmPc);
+      this.hash.install(wasmPc, coldValue(this.threshold, interpretableRun(this.memory, wasmPc)));
+    } else {
+      // With the store hook the dispatcher's samples warm the page: the entry never asks.
+      const heat = this.storesTracked ? MAX_HEAT : PAGE_SAMPLE;
+      this.hash.install(wasmPc, coldValue(heat, this.longBatch(wasmPc)));
+    }
   }
 
   /** Translates the region entered at `wasmPc` (that block plus its untranslated static
@@ -176,7 +201,22 @@ export class CodeCache {
     const record = this.pageOf(wasmPc);
     record.starts.push(wasmPc);
     const started = this.now();
-    const region = readRegion(this.memory, wasmPc, (pc) => this.blocks.has(pc));
+    let region: RegionCode | undefined;
+    try {
+      region = readRegion(this.memory, wasmPc, (pc) => this.blocks.has(pc));
+    } catch {
+      region = undefined; // an emitter bug must not stop the guest: the interpreter runs this code
+    }
+    this.install(wasmPc, record, region, started);
+  }
+
+  /** Instantiates a compiled region into a table slot and installs its entry. */
+  private install(
+    wasmPc: number,
+    record: PageRecord,
+    region: RegionCode | undefined,
+    started: number,
+  ): void {
     let run: unknown;
     if (region) {
       try {
@@ -190,7 +230,7 @@ export class CodeCache {
     }
     if (!region || typeof run !== 'function') {
       this.untranslatable.add(wasmPc);
-      this.hash.install(wasmPc, coldValue(MAX_HEAT, this.longBatch(wasmPc)));
+      this.hash.install(wasmPc, coldValue(MAX_HEAT, this.untranslatableBatch(wasmPc)));
       return;
     }
     const slot = this.allocateSlot();
@@ -261,6 +301,14 @@ export class CodeCache {
   private longBatch(wasmPc: number): number {
     if (this.storesTracked && this.threshold > 0) return TRACKED_BATCH;
     return interpretableRun(this.memory, wasmPc);
+  }
+
+  /** Interpreter batch from a start the translator cannot handle (a CSR, an AMO, a page
+   * crossing…): just that instruction — jit_interpret goes on to the next control transfer —
+   * so the code after it, often hot, is found and translated. A long batch there would run
+   * translated code in the interpreter (without the store hook: the rest of the basic block). */
+  private untranslatableBatch(wasmPc: number): number {
+    return this.storesTracked ? 1 : interpretableRun(this.memory, wasmPc);
   }
 
   private allocateSlot(): number {

@@ -55,6 +55,28 @@ describe('createHartRunner', () => {
     expect(stats.translatedInstructions).toBeGreaterThan(1_000_000);
   });
 
+  it('finds a hot loop longer than an interpreter batch in mixed mode', async () => {
+    // 16 384 turns of a 300-instruction body (4.9 M instructions). Cold batches end at a block
+    // start (after a taken branch), so they keep landing on the loop head; the dispatcher's
+    // samples warm the page, the head gets hot, and most of the run is translated.
+    const body = Array.from({ length: 300 }, () => A.addi(A.X.a1, A.X.a1, 1));
+    const m = await createTestMachine();
+    m.code(RAM_BASE, [
+      A.lui(A.X.a0, 4),
+      A.addi(A.X.a0, A.X.a0, 0),
+      ...body,
+      A.addi(A.X.a0, A.X.a0, -1),
+      A.bne(A.X.a0, 0, -4 * 301),
+      A.jal(0, 0),
+    ]);
+    const runner = createHartRunner(m.cpus[0]!, m.memory, 0, { mode: 'mixed', threshold: 5 });
+    const end = RAM_BASE + 4n * BigInt(2 + 300 + 2);
+    for (let i = 0; i < 100 && m.harts[0]!.pc !== end; i++) runner.run(1_000_000);
+    expect(m.harts[0]!.x(A.X.a1)).toBe(16_384n * 300n);
+    const stats = runner.stats!;
+    expect(stats.translatedInstructions).toBeGreaterThan(stats.interpretedSteps);
+  });
+
   it('translates every block before it runs in always mode', async () => {
     const m = await createTestMachine();
     m.code(RAM_BASE, PROGRAM);

@@ -28,6 +28,8 @@ export interface DispatcherOptions {
   storesTracked: boolean;
   /** Initial size of the imported table. */
   tableSize: number;
+  /** Report a sample (DISPATCH_SAMPLE) after this many instructions in cold batches. */
+  sampleInterval?: number;
   /** Hash value to install by itself on a miss in a page without translations (mixed mode
    * with the CPU's store hook: cold batches then depend on nothing TypeScript decides). */
   coldEntry?: number;
@@ -216,6 +218,13 @@ class DispatcherEmitter {
   /** Code the interpreter runs: count a visit; when the heat is used up ask for translation. */
   private runCold(): void {
     const { b, o } = this;
+    const sampleLeft = o.area.header + D.HDR_SAMPLE_LEFT;
+    if (o.sampleInterval !== undefined) {
+      b.i32Const(0).mem(Mem.i32_load, sampleLeft).i32Const(0).op(Op.i32_le_s).if();
+      b.i32Const(0).i32Const(o.sampleInterval).mem(Mem.i32_store, sampleLeft);
+      this.request(D.DISPATCH_SAMPLE, () => b.localGet(this.w));
+      b.end();
+    }
     // v < 0: ~v = heat << COUNT_BITS | count
     b.localGet(this.v).i32Const(-1).op(Op.i32_xor).i32Const(D.COUNT_BITS).op(Op.i32_shr_u);
     b.op(Op.i32_eqz).if();
@@ -240,8 +249,12 @@ class DispatcherEmitter {
       b.i32Const(0)
         .mem(Mem.i32_load, o.hb + H.HS_COUNT_EXCEPTIONS)
         .localSet(this.exc);
-    b.i32Const(o.hart).localGet(this.n).call(this.f.interpret).localSet(this.r);
+    this.interpret();
     this.account(this.interpreted);
+    if (o.sampleInterval !== undefined) {
+      b.i32Const(0).i32Const(0).mem(Mem.i32_load, sampleLeft).localGet(this.n).op(Op.i32_sub);
+      b.mem(Mem.i32_store, sampleLeft);
+    }
     this.refreshKeys();
     if (!o.storesTracked) {
       // A trap inside the batch ran its handler, which may have executed FENCE.I.
@@ -301,7 +314,7 @@ class DispatcherEmitter {
         .mem(Mem.i64_load, o.hb + H.HS_PC)
         .localSet(this.oldPc);
     b.i32Const(1).localSet(this.n);
-    b.i32Const(o.hart).i32Const(1).call(this.f.interpret).localSet(this.r);
+    this.interpret();
     this.account(this.interpreted);
     this.refreshKeys();
     if (!o.storesTracked) {
@@ -314,6 +327,22 @@ class DispatcherEmitter {
       b.end();
     }
     this.returnIfExit();
+  }
+
+  /** Lets the interpreter run a batch of at least n instructions (it ends the batch after the
+   * next control transfer, see jit_interpret); then n = instructions retired, at least 1 so the
+   * budget always shrinks. */
+  private interpret(): void {
+    const { b, o } = this;
+    b.i32Const(0)
+      .mem(Mem.i64_load, o.hb + H.HS_MINSTRET)
+      .localSet(this.before);
+    b.i32Const(o.hart).localGet(this.n).call(this.f.interpret).localSet(this.r);
+    b.i32Const(0)
+      .mem(Mem.i64_load, o.hb + H.HS_MINSTRET)
+      .localGet(this.before);
+    b.op(Op.i64_sub, Op.i32_wrap_i64).localTee(this.n);
+    b.i32Const(1).localGet(this.n).i32Const(1).op(Op.i32_gt_s, Op.select).localSet(this.n);
   }
 
   /** Pushes the wasm address of the instruction at `pcLocal` (also in local w), 0 on a miss. */

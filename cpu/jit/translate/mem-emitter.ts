@@ -18,8 +18,9 @@ export interface InstPlace {
   index: number;
 }
 
-/** va = x[rs1] + imm; c.entry = TLB slot; leaves unless the TLB maps the page for the current
- * data key and the access stays inside it. */
+/** va = x[rs1] + imm; c.entry = TLB slot (of va's page); leaves unless that entry maps the page
+ * of the access's LAST byte for the current data key — one compare that also catches an access
+ * crossing into the next page (its last byte is then in another page than the entry's tag). */
 export function emitTranslate(
   c: EmitContext,
   rs1: number,
@@ -33,11 +34,10 @@ export function emitTranslate(
   b.i64Const(12n).op(Op.i64_shr_u, Op.i32_wrap_i64).i32Const(255).op(Op.i32_and);
   b.i32Const(4).op(Op.i32_shl).localGet(PARAM_HB).op(Op.i32_add).localTee(c.entry);
   b.mem(Mem.i64_load, tlb);
-  b.localGet(c.va).i64Const(PAGE_MASK).op(Op.i64_and).localGet(c.key64).op(Op.i64_or, Op.i64_ne);
-  b.localGet(c.va).op(Op.i32_wrap_i64).i32Const(0xfff).op(Op.i32_and);
-  b.i32Const(4096 - size)
-    .op(Op.i32_gt_u, Op.i32_or)
-    .if();
+  b.localGet(c.va);
+  if (size > 1) b.i64Const(BigInt(size - 1)).op(Op.i64_add);
+  b.i64Const(PAGE_MASK).op(Op.i64_and).localGet(c.key64).op(Op.i64_or, Op.i64_ne);
+  b.if();
   c.exit(() => c.pcAt(at.offset), at.index, JIT_STATUS_INTERPRET);
   b.end();
 }
