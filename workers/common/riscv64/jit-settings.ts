@@ -16,9 +16,9 @@ export interface JitSettings {
 export const JIT_MODES: readonly JitMode[] = ['off', 'mixed', 'always'];
 
 /**
- * What a machine runs when nothing chooses: mixed. bench/results (quiet machine): 4–11× the
- * interpreter on the CPU benchmarks (0.45–1.1× QEMU TCG, against 0.06–0.19×), boot to the marker
- * within noise of the interpreter with 1 hart.
+ * What a machine runs when nothing chooses: mixed. bench/results: 3–15× the interpreter on the
+ * CPU benchmarks (0.45–1.03× QEMU TCG, against 0.07–0.16×); boot to the marker equal to the
+ * interpreter in Node, 0.84× its speed in Chromium (cpu/jit/README.md).
  */
 export const DEFAULT_JIT_SETTINGS: JitSettings = { mode: 'mixed' };
 
