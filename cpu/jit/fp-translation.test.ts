@@ -33,6 +33,37 @@ const F_VALUES = [
   0xffffffff00000001n, // boxed single subnormal
   0x4341c37937e08000n, // 1e16
 ];
+/** Ordinary numbers for the native fast path (fp-fast-path.ts): short mantissas (exact FMA
+ * products) and long ones (inexact products). */
+const ORDINARY_D = [
+  0x3ff8000000000000n, // 1.5
+  0xc002000000000000n, // -2.25
+  0x4008000000000000n, // 3.0
+  0x3fb999999999999an, // 0.1
+  0xbfd8000000000000n, // -0.375
+  0x4340000000000001n, // 2^53 + 2
+  0xbfd5555555555555n, // -1/3
+];
+const ORDINARY_S = [
+  0xffffffff3fc00000n, // 1.5f
+  0xffffffffc0200000n, // -2.5f
+  0xffffffff3dcccccdn, // 0.1f
+  0xffffffff40400000n, // 3.0f
+  0xffffffffbf400000n, // -0.75f
+  0xffffffff3eaaaaabn, // 1/3f
+];
+/** Doubles at and just beyond the fast FMA's operand range (2^±400), and far outside it. */
+const FMA_EDGES = [
+  0x58f0000000000000n, // 2^400
+  0x5900000000000000n, // 2^401
+  0x26f0000000000000n, // 2^-400
+  0x26e0000000000000n, // 2^-401
+  0x7e37e43c8800759cn, // 1e300
+  0x0170000000000000n, // 2^-1000
+  0xbff8000000000000n, // -1.5
+  0x3fb999999999999an, // 0.1
+];
+
 const X_VALUES = [0n, 1n, -1n, 0x7fffffffn, -(2n ** 63n), 123456789n, 2n ** 53n + 1n];
 
 function rng(seed: number): () => number {
@@ -72,16 +103,73 @@ function randomFpProgram(next: () => number, count: number): number[] {
   return Array.from({ length: count }, () => ops[next() % ops.length]!());
 }
 
-function setup(m: TestMachine, next: () => number): void {
+/** Random add/sub/mul/div, sqrt and FMAs of one format over f1..f8, mostly RNE. */
+function randomArithmetic(next: () => number, count: number, double: boolean): number[] {
+  const f = (): number => 1 + (next() % 8);
+  const rm = (): number => [0, 0, 7, 7, 7, 1][next() % 6]!;
+  const fmt = double ? 1 : 0;
+  const ops: (() => number)[] = [
+    () => A.opFp(((next() % 4) << 2) | fmt, f(), f(), f(), rm()),
+    () => A.opFp((0x0b << 2) | fmt, f(), f(), 0, rm()),
+    () => {
+      const opcode = [0x43, 0x47, 0x4b, 0x4f][next() % 4]!;
+      const fields = (f() << 27) | (fmt << 25) | (f() << 20) | (f() << 15) | (rm() << 12);
+      return (fields | (f() << 7) | opcode) >>> 0;
+    },
+  ];
+  const weights = [0, 0, 0, 1, 2, 2, 2];
+  return Array.from({ length: count }, () => ops[weights[next() % weights.length]!]!());
+}
+
+function isNormal(bits: bigint, double: boolean): boolean {
+  const exponent = double ? (bits >> 52n) & 0x7ffn : (bits >> 23n) & 0xffn;
+  return exponent !== 0n && exponent !== (double ? 0x7ffn : 0xffn);
+}
+
+/** Runs `program` translated, then interpreted for as many instructions; same state? */
+async function jitAgainstInterpreter(
+  program: number[],
+  prepare: (m: TestMachine) => void,
+  inspect: (m: TestMachine) => void = () => {},
+): Promise<boolean> {
+  const results: bigint[][] = [];
+  let retired = 0;
+  for (const engine of ['jit', 'interpreter'] as const) {
+    const m = await createTestMachine();
+    m.code(RAM_BASE, program);
+    prepare(m);
+    if (engine === 'jit') {
+      const jit = new JitHart(m.cpus[0]!, m.memory, 0);
+      jit.run(program.length);
+      expect(jit.stats.translatedInstructions).toBeGreaterThanOrEqual(program.length - 2);
+      retired = Number(m.harts[0]!.instret); // the JIT stops at a block boundary
+      inspect(m);
+    } else {
+      m.run(retired);
+    }
+    results.push(fpState(m));
+  }
+  expect(results[0]).toEqual(results[1]);
+  return true;
+}
+
+function setup(
+  m: TestMachine,
+  next: () => number,
+  values = F_VALUES,
+  fflags = 0,
+  frms = [0, 1, 2, 3, 4],
+): void {
   const view = new DataView(m.memory.buffer);
   for (let r = 1; r <= 8; r++) {
-    view.setBigUint64(HART_STATE_BASE + HS_F + r * 8, F_VALUES[next() % F_VALUES.length]!, true);
+    view.setBigUint64(HART_STATE_BASE + HS_F + r * 8, values[next() % values.length]!, true);
   }
   for (let r = 5; r <= 9; r++) {
     const v = BigInt.asUintN(64, X_VALUES[next() % X_VALUES.length]!);
     view.setBigUint64(HART_STATE_BASE + r * 8, v, true);
   }
-  view.setBigUint64(HART_STATE_BASE + HS_FCSR, BigInt((next() % 5) << 5), true); // frm 0..4
+  const frm = frms[next() % frms.length]!;
+  view.setBigUint64(HART_STATE_BASE + HS_FCSR, BigInt((frm << 5) | fflags), true);
 }
 
 const fpState = (m: TestMachine): bigint[] => {
@@ -104,23 +192,56 @@ describe('translated floating point', () => {
   it('matches the interpreter on random F/D programs (results, fflags, FS)', async () => {
     for (let seed = 1; seed <= 24; seed++) {
       const program = [...randomFpProgram(rng(seed * 104729), 60), A.SPIN];
-      const results: bigint[][] = [];
-      let retired = 0;
-      for (const engine of ['jit', 'interpreter'] as const) {
-        const m = await createTestMachine();
-        m.code(RAM_BASE, program);
-        setup(m, rng(seed));
-        if (engine === 'jit') {
-          const jit = new JitHart(m.cpus[0]!, m.memory, 0);
-          jit.run(61);
-          expect(jit.stats.translatedInstructions).toBeGreaterThanOrEqual(59);
-          retired = Number(m.harts[0]!.instret); // the JIT stops at a block boundary
-        } else {
-          m.run(retired);
-        }
-        results.push(fpState(m));
+      expect(await jitAgainstInterpreter(program, (m) => setup(m, rng(seed))), `seed ${seed}`).toBe(
+        true,
+      );
+    }
+  });
+
+  it.each([
+    { format: 'double', values: ORDINARY_D },
+    { format: 'single', values: ORDINARY_S },
+  ])(
+    'native arithmetic with fflags.NX already set matches the FPU ($format)',
+    async ({ format, values }) => {
+      // NX set and (mostly) round to nearest even: fp-fast-path.ts computes with WASM's own
+      // float ops wherever the result is a normal number. One format only, so that values stay
+      // numbers instead of turning into NaN after a few mixed-format operations.
+      let normal = 0;
+      for (let seed = 1; seed <= 24; seed++) {
+        const next = rng(seed * 7919);
+        const program = [...randomArithmetic(next, 20, format === 'double'), A.SPIN];
+        const same = await jitAgainstInterpreter(
+          program,
+          (m) => {
+            setup(m, rng(seed), values, 1, [0, 0, 0, 1]);
+          },
+          (m) => {
+            for (let r = 1; r <= 8; r++)
+              normal += isNormal(m.harts[0]!.f(r), format === 'double') ? 1 : 0;
+          },
+        );
+        expect(same, `seed ${seed}`).toBe(true);
       }
-      expect(results[0], `seed ${seed}`).toEqual(results[1]);
+      // The programs must have left numbers behind, or the fast path was never the answer.
+      expect(normal).toBeGreaterThan(24 * 8 * 0.3);
+    },
+  );
+
+  it('takes the FPU where results underflow, overflow or FMA factors leave the fast range', async () => {
+    for (let seed = 1; seed <= 24; seed++) {
+      const next = rng(seed * 31337);
+      const f = (): number => 1 + (next() % 8);
+      const program = Array.from({ length: 12 }, () => {
+        if (next() % 2) return A.opFp(((next() % 4) << 2) | 1, f(), f(), f(), 0); // add..div
+        const opcode = [0x43, 0x47, 0x4b, 0x4f][next() % 4]!;
+        return ((f() << 27) | (1 << 25) | (f() << 20) | (f() << 15) | (f() << 7) | opcode) >>> 0;
+      });
+      program.push(A.SPIN);
+      const same = await jitAgainstInterpreter(program, (m) => {
+        setup(m, rng(seed), FMA_EDGES, 1, [0]);
+      });
+      expect(same, `seed ${seed}`).toBe(true);
     }
   });
 

@@ -134,6 +134,10 @@ class RegionEmitter {
       b.localGet(PARAM_HB).mem(Mem.i32_load, HS_FCSR).i32Const(5).op(Op.i32_shr_u);
       b.i32Const(7).op(Op.i32_and).localTee(c.frm).i32Const(4).op(Op.i32_gt_u);
       b.localGet(c.fpBad).op(Op.i32_or).localSet(c.dynBad);
+      // fflags.NX (bit 0) is sticky: set now, it stays set for the whole call (fp-fast-path.ts).
+      b.localGet(PARAM_HB).mem(Mem.i32_load, HS_FCSR).i32Const(1).op(Op.i32_and);
+      b.localTee(c.fastStaticRm).localGet(c.frm).op(Op.i32_eqz, Op.i32_and);
+      b.localSet(c.fastDynamicRm);
     }
     b.localGet(PARAM_ENTRY).localSet(c.next);
     b.block();

@@ -47,6 +47,11 @@ export class EmitContext {
   readonly fpBad: number;
   readonly dynBad: number;
   readonly frm: number;
+  /** i32 1 if native float ops may stand in for the FPU (fp-fast-path.ts): fflags.NX was set at
+   * entry (static RNE), and in addition frm = RNE (dynamic rounding mode). */
+  readonly fastStaticRm: number;
+  readonly fastDynamicRm: number;
+  private readonly f64Locals: number[] = [];
   private readonly xLocals = new Map<number, number>();
   private readonly fLocals = new Map<number, number>();
   /** openBlocks of the builder just inside the epilogue block and the dispatch loop. */
@@ -79,6 +84,14 @@ export class EmitContext {
     this.fpBad = b.addLocal(i32);
     this.dynBad = b.addLocal(i32);
     this.frm = b.addLocal(i32);
+    this.fastStaticRm = b.addLocal(i32);
+    this.fastDynamicRm = b.addLocal(i32);
+  }
+
+  /** The i-th f64 scratch local (declared on first use). */
+  f64Scratch(i: number): number {
+    while (this.f64Locals.length <= i) this.f64Locals.push(this.b.addLocal(ValType.f64));
+    return this.f64Locals[i]!;
   }
 
   xLocal(r: number): number {

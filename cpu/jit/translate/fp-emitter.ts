@@ -10,6 +10,7 @@ import { HS_MSTATUS } from '../../layout/hart-state';
 import type { FpInst } from './decode-fp';
 import { EmitContext, JIT_STATUS_INTERPRET, PARAM_HB } from './emit-context';
 import { emitLoadAddress, emitStore, type InstPlace } from './mem-emitter';
+import { emitFastArith, hasFastPath } from './fp-fast-path';
 
 const { i32, i64 } = ValType;
 const BOX = -0x100000000n; // 0xffff_ffff_0000_0000
@@ -103,6 +104,16 @@ export class FpEmitter {
     const rm = (): void => void (inst.rm === 7 ? b.localGet(c.frm) : b.i32Const(inst.rm));
     const src = (r: number): void => (d ? void c.fget(r) : this.unbox(r));
     const name = fpuFunction(inst);
+    if (hasFastPath(inst)) {
+      const slow = (): void => {
+        this.pushOperands(inst, src);
+        rm();
+        b.call(this.fpu(name!));
+      };
+      emitFastArith(c, inst, src, slow);
+      this.setF(inst.rd, d);
+      return;
+    }
     switch (inst.op) {
       case 'sgnj':
       case 'sgnjn':
@@ -130,22 +141,9 @@ export class FpEmitter {
         if (!d) b.i64Const(0xffffffffn).op(Op.i64_and).i64Const(BOX).op(Op.i64_or);
         c.fset(inst.rd);
         return;
-      case 'fma': {
-        const flip = (negate: boolean): void => {
-          if (!negate) return;
-          this.constant(d, d ? -0x8000000000000000n : -0x80000000);
-          b.op(d ? Op.i64_xor : Op.i32_xor);
-        };
-        src(inst.rs1);
-        flip(inst.variant >= 2);
-        src(inst.rs2);
-        src(inst.rs3);
-        flip(inst.variant === 1 || inst.variant === 3);
-        rm();
-        break;
-      }
+      case 'fma':
       case 'sqrt':
-        src(inst.rs1);
+        this.pushOperands(inst, src);
         rm();
         break;
       case 'cvt_s_d':
@@ -176,8 +174,7 @@ export class FpEmitter {
         rm();
         break;
       default: // add sub mul div
-        src(inst.rs1);
-        src(inst.rs2);
+        this.pushOperands(inst, src);
         rm();
     }
     b.call(this.fpu(name!));
@@ -191,6 +188,31 @@ export class FpEmitter {
     } else {
       this.setF(inst.rd, result === i64);
     }
+  }
+
+  /** Pushes the FPU operands of add/sub/mul/div, sqrt or an FMA (with its negations). */
+  private pushOperands(inst: FpArith, src: (r: number) => void): void {
+    const b = this.c.b;
+    const d = inst.double;
+    if (inst.op === 'sqrt') {
+      src(inst.rs1);
+      return;
+    }
+    if (inst.op !== 'fma') {
+      src(inst.rs1);
+      src(inst.rs2);
+      return;
+    }
+    const flip = (negate: boolean): void => {
+      if (!negate) return;
+      this.constant(d, d ? -0x8000000000000000n : -0x80000000);
+      b.op(d ? Op.i64_xor : Op.i32_xor);
+    };
+    src(inst.rs1);
+    flip(inst.variant >= 2);
+    src(inst.rs2);
+    src(inst.rs3);
+    flip(inst.variant === 1 || inst.variant === 3);
   }
 
   /** Pops a result into f[rd]: doubles as they are, singles NaN-boxed. */
