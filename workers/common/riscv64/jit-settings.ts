@@ -16,8 +16,8 @@ export interface JitSettings {
 export const JIT_MODES: readonly JitMode[] = ['off', 'mixed', 'always'];
 
 /**
- * What a machine runs when nothing chooses: mixed. bench/results: 3–15× the interpreter on the
- * CPU benchmarks (0.45–1.03× QEMU TCG, against 0.07–0.16×); boot to the marker equal to the
+ * What a machine runs when nothing chooses: mixed. bench/results: 6–13× the interpreter on the
+ * CPU benchmarks (0.5–1.6× QEMU TCG, against 0.07–0.16×); boot to the marker equal to the
  * interpreter in Node, 0.84× its speed in Chromium (cpu/jit/README.md).
  */
 export const DEFAULT_JIT_SETTINGS: JitSettings = { mode: 'mixed' };
