@@ -1,5 +1,6 @@
 // F and D instructions into WASM, with exactly the interpreter's semantics (cpu/assembly/fp.ts):
-// arithmetic through the CPU's own exported FPU functions (imported from module "fpu"), NaN-boxing
+// arithmetic through the CPU's own exported FPU functions (imported from module "fpu"), or WASM's
+// own float ops where fp-fast-path.ts shows the result and flags are the same; NaN-boxing
 // of singles, rounding mode from the instruction or frm, mstatus.FS set dirty by every FP
 // instruction but stores. The FPU ORs exception flags into its `fpu_flags` global; the region's
 // epilogue moves them into fcsr.fflags (fpu_take_flags), so fflags is exact at every exit.
