@@ -107,16 +107,8 @@ function emitExactProductFma(
   slow: () => void,
 ): void {
   const b = c.b;
-  const [fa, fb, fc, p, ah, al, bh, bl] = [0, 1, 2, 3, 4, 5, 6, 7].map((i) => c.f64Scratch(i)) as [
-    number,
-    number,
-    number,
-    number,
-    number,
-    number,
-    number,
-    number,
-  ];
+  const s = (i: number): number => c.f64Scratch(i);
+  const [fa, fb, fc, p, ah, al, bh, bl] = [s(0), s(1), s(2), s(3), s(4), s(5), s(6), s(7)];
   // Operands with their sign flips (fmsub / fnmsub / fnmadd).
   src(inst.rs1);
   if (inst.variant >= 2) b.i64Const(SIGN64).op(Op.i64_xor);
