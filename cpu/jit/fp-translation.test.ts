@@ -4,6 +4,7 @@
 // mstatus (FS dirty); with mstatus.FS off the first FP instruction traps exactly as interpreted.
 import { describe, it, expect, beforeAll } from 'vitest';
 import * as A from '../test-support/asm';
+import { rng } from '../test-support/rng';
 import {
   createTestMachine,
   cpuModule,
@@ -65,16 +66,6 @@ const FMA_EDGES = [
 ];
 
 const X_VALUES = [0n, 1n, -1n, 0x7fffffffn, -(2n ** 63n), 123456789n, 2n ** 53n + 1n];
-
-function rng(seed: number): () => number {
-  let s = seed >>> 0 || 1;
-  return () => {
-    s ^= s << 13;
-    s ^= s >>> 17;
-    s ^= s << 5;
-    return s >>> 0;
-  };
-}
 
 /** Random FP instructions over f1..f8 and x5..x9 (the encodings the translator handles). */
 function randomFpProgram(next: () => number, count: number): number[] {

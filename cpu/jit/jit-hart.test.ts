@@ -3,6 +3,7 @@
 // store into code this hart has translated.
 import { describe, it, expect, beforeAll } from 'vitest';
 import * as A from '../test-support/asm';
+import { rng } from '../test-support/rng';
 import {
   createTestMachine,
   cpuModule,
@@ -17,17 +18,6 @@ import { JitHart } from './jit-hart';
 const { a0, ra, t0, t1 } = A.X;
 const SELF_LOOP = A.jal(0, 0);
 const FENCE_I = 0x0000100f;
-
-/** Seeded xorshift so a failure reproduces. */
-function rng(seed: number): () => number {
-  let s = seed >>> 0 || 1;
-  return () => {
-    s ^= s << 13;
-    s ^= s >>> 17;
-    s ^= s << 5;
-    return s >>> 0;
-  };
-}
 
 const INTERESTING = [
   0n,
