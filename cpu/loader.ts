@@ -34,6 +34,9 @@ export interface CpuExports {
   jit_store(va: bigint, size: number, value: bigint): void;
   jit_raise(cause: bigint, tval: bigint): void;
   jit_trap_pending(): number;
+  /** The JIT dispatcher's interpreter batch (cpu/assembly/index.ts): n instructions or more,
+   * counting branch targets when heat > 0; returns an EXIT_* reason (EXIT_JIT_HOT included). */
+  jit_interpret(hart: number, n: number, heat: number): number;
   /** Tag suffix (epoch << 4 | mode key) a data / fetch TLB entry must carry to hit. */
   tlb_data_key(): bigint;
   tlb_fetch_key(): bigint;

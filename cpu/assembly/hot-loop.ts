@@ -13,6 +13,7 @@ import * as MD from './muldiv';
 import { execute } from './execute';
 import { execLoadFp, execStoreFp, execFma, execOpFp } from './fp';
 import { fetchSlow } from './memory';
+import { reachedHeat } from './branch-heat';
 import { trapPending, takePendingException, illegal } from './trap';
 
 const PAGE_MASK: u64 = ~(<u64>0xfff);
@@ -36,6 +37,7 @@ export function runChunk(n: i32): i32 {
   let page = M.fetchPage;
   let delta = M.fetchDelta;
   let done = 0;
+  const heatLimit = S.heatLimit; // 0: not counting (run(), or the JIT off)
   // instret is counted in a local and added to S.instret before execute() (CSR reads and writes
   // of instret happen there) and at the end of the chunk.
   let retired = 0;
@@ -59,6 +61,14 @@ export function runChunk(n: i32): i32 {
       if (S.stopAtKnownCode && done > 1 && Mem.codePageMarked(<usize>(pc + delta))) {
         done--; // not run: the JIT dispatcher looks this pc up first
         S.reachedKnownCode = true;
+        break;
+      }
+      // Control entered another page, or a batch starts (jit_interpret resets the fetch page):
+      // count this target; a hot one is not run here, the dispatcher translates it (or runs
+      // its translation) — also where a region's side exit starts a batch.
+      if (heatLimit != 0 && reachedHeat(<usize>(pc + delta), heatLimit)) {
+        done--;
+        S.reachedHot = true;
         break;
       }
     }
@@ -227,6 +237,14 @@ export function runChunk(n: i32): i32 {
     pc = npc;
     retired++;
     if (mayTrap && S.attention) break;
+    // A taken branch or jump inside the page (targets in other pages are counted at their
+    // fetch, above): count the target's visit; a hot one ends the chunk before it runs.
+    if (npc != next && heatLimit != 0 && !mayTrap && (npc & PAGE_MASK) == page) {
+      if (reachedHeat(<usize>(npc + delta), heatLimit)) {
+        S.reachedHot = true;
+        break;
+      }
+    }
   }
   S.instret += <u64>retired;
   S.pc = pc;

@@ -5,7 +5,7 @@ import * as B from './bits';
 import * as H from '../layout/hart-state';
 import { MAX_HARTS, MACHINE_CONFIG_BASE, DECODE_CACHE_BASE } from '../layout/wasm-memory';
 import { CFG_POLL_INTERVAL } from '../layout/machine-config';
-import { EXIT_BUDGET, EXIT_FATAL, EXIT_STOP_REQUESTED } from '../layout/exit-reasons';
+import { EXIT_BUDGET, EXIT_FATAL, EXIT_JIT_HOT, EXIT_STOP_REQUESTED } from '../layout/exit-reasons';
 import { loadSlow, storeSlow } from './memory';
 import { runChunk } from './hot-loop';
 import { clearDecodeTable } from './decode-cache';
@@ -169,10 +169,14 @@ export function tlb_fetch_key(): i64 {
  * more, and ends early when control enters another page the JIT knows code in (code bitmap): it
  * then stops at a block start, where the dispatcher can find translated code or count a visit.
  * Ending at an arbitrary instruction would make every later batch start at an arbitrary pc too,
- * none of them ever hot. Short batches (the dispatcher's basic blocks) end where asked. */
+ * none of them ever hot. Short batches (the dispatcher's basic blocks) end where asked.
+ *
+ * With `heat` > 0 (mixed mode) the batch counts the targets of its taken branches and jumps
+ * (branch-heat.ts) and returns EXIT_JIT_HOT, HS_PC at the target, before running one that had
+ * `heat` visits already. */
 const JIT_BATCH_TAIL = 64;
 
-export function jit_interpret(hart: i32, n: i32): i32 {
+export function jit_interpret(hart: i32, n: i32, heat: i32): i32 {
   if (hart < 0 || hart >= MAX_HARTS || <usize>__heap_base > <usize>DECODE_CACHE_BASE) return EXIT_FATAL;
   S.selectHart(hart);
   if (S.ramSize == 0 || (S.ramSize & 0xfff) != 0) return EXIT_FATAL;
@@ -182,16 +186,21 @@ export function jit_interpret(hart: i32, n: i32): i32 {
   S.instret = load<u64>(hb + H.HS_MINSTRET);
   S.exitReason = -1;
   M.onPrivilegeChange();
-  S.stopAtKnownCode = true;
+  // With heat the counters stop the batch before translated starts (the JIT marks them hot);
+  // without, stop where control enters a page the JIT knows code in.
+  S.stopAtKnownCode = heat <= 0;
   S.reachedKnownCode = false;
+  S.heatLimit = heat > 0 ? <u32>heat : 0;
+  S.reachedHot = false;
   const long = n > JIT_BATCH_TAIL;
   let left = long ? n - 1 : n;
-  while (left > 0 && S.exitReason < 0 && !S.reachedKnownCode) {
+  while (left > 0 && S.exitReason < 0 && !S.reachedKnownCode && !S.reachedHot) {
     const done = runChunk(left);
     left -= done;
     if (left > 0 && S.exitReason < 0) checkInterrupts();
   }
-  for (let i = 0; long && i <= JIT_BATCH_TAIL && S.exitReason < 0 && !S.reachedKnownCode; i++) {
+  for (let i = 0; long && i <= JIT_BATCH_TAIL && S.exitReason < 0; i++) {
+    if (S.reachedKnownCode || S.reachedHot) break;
     const before = S.pc;
     if (runChunk(1) == 0) break;
     if (S.attention) {
@@ -204,8 +213,10 @@ export function jit_interpret(hart: i32, n: i32): i32 {
     if (step != 2 && step != 4) break; // control went elsewhere
   }
   S.stopAtKnownCode = false;
+  S.heatLimit = 0;
   store<u64>(hb + H.HS_PC, S.pc);
   store<i32>(hb + H.HS_PRIV, S.priv);
   store<u64>(hb + H.HS_MINSTRET, S.instret);
-  return S.exitReason >= 0 ? S.exitReason : EXIT_BUDGET;
+  if (S.exitReason >= 0) return S.exitReason;
+  return S.reachedHot ? EXIT_JIT_HOT : EXIT_BUDGET;
 }

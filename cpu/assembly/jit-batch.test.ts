@@ -1,7 +1,8 @@
 // jit_interpret, the interpreter batch the JIT dispatcher runs for cold code (index.ts): a short
 // batch runs exactly what it is asked; a long one ends at a block start — after the next taken
 // control transfer (bounded), or where control enters another page whose code-bitmap bit is set
-// (translated code may be there) — while run() ignores the bitmap.
+// (translated code may be there) — while run() ignores the bitmap. With a heat limit it counts
+// the targets of taken branches and jumps (branch-heat.ts) and stops before a hot one.
 import { describe, it, expect, beforeAll } from 'vitest';
 import {
   createTestMachine,
@@ -11,18 +12,39 @@ import {
   type TestMachine,
 } from '../test-support/machine.node';
 import * as A from '../test-support/asm';
-import { JIT_CODE_BITMAP } from '../layout/wasm-memory';
+import { JIT_CODE_BITMAP, GUEST_RAM_WASM_BASE } from '../layout/wasm-memory';
+import { EXIT_BUDGET, EXIT_JIT_HOT } from '../layout/exit-reasons';
+import { branchHeatWord } from '../jit/branch-heat';
 
 beforeAll(() => cpuModule(), CPU_BUILD_TIMEOUT_MS);
 
 /** The same value as JIT_BATCH_TAIL in index.ts: single steps after n - 1 instructions. */
 const TAIL = 64;
 
-type Interpret = (hart: number, n: number) => number;
-
-function interpret(m: TestMachine, n: number): void {
-  (m.cpus[0] as unknown as { jit_interpret: Interpret }).jit_interpret(0, n);
+function interpret(m: TestMachine, n: number, heat = 0): number {
+  return m.cpus[0]!.jit_interpret(0, n, heat);
 }
+
+/** The branch-heat count of guest address `pc` (RAM). */
+function heatOf(m: TestMachine, pc: bigint): number {
+  const wasmPc = GUEST_RAM_WASM_BASE + Number(pc - RAM_BASE);
+  return new Int32Array(m.memory.buffer)[branchHeatWord(wasmPc)]! >>> 0;
+}
+
+function setHeat(m: TestMachine, pc: bigint, count: number): void {
+  const wasmPc = GUEST_RAM_WASM_BASE + Number(pc - RAM_BASE);
+  new Int32Array(m.memory.buffer)[branchHeatWord(wasmPc)] = count;
+}
+
+/** a1 = 100; loop: a0++, a1--, bne a1 → loop (3 instructions from RAM_BASE + 4). */
+const LOOP = [
+  A.addi(A.X.a1, 0, 100),
+  A.addi(A.X.a0, A.X.a0, 1),
+  A.addi(A.X.a1, A.X.a1, -1),
+  A.bne(A.X.a1, 0, -8),
+  A.SPIN,
+];
+const LOOP_HEAD = RAM_BASE + 4n;
 
 const straight = (count: number) => Array.from({ length: count }, () => A.addi(A.X.a0, A.X.a0, 1));
 
@@ -84,5 +106,56 @@ describe('jit_interpret batches', () => {
     markPage(n, 2);
     n.run(100);
     expect(n.harts[0]!.instret).toBe(100n);
+  });
+
+  it('counts taken-branch targets and stops before one that reached the heat limit', async () => {
+    const m = await createTestMachine();
+    m.code(RAM_BASE, LOOP);
+    // Five turns count the head five times; the sixth bne finds it hot and ends the batch.
+    expect(interpret(m, 1000, 5)).toBe(EXIT_JIT_HOT);
+    expect(m.harts[0]!.instret).toBe(1n + 6n * 3n);
+    expect(m.harts[0]!.pc).toBe(LOOP_HEAD);
+    expect(heatOf(m, LOOP_HEAD)).toBe(5);
+    // A batch starting at a hot pc runs nothing (a region's side exit lands on such code).
+    expect(interpret(m, 1000, 5)).toBe(EXIT_JIT_HOT);
+    expect(m.harts[0]!.instret).toBe(19n);
+    // Without a limit nothing is counted or stopped.
+    expect(interpret(m, 1000, 0)).toBe(EXIT_BUDGET);
+    expect(m.harts[0]!.x(A.X.a1)).toBe(0n);
+    expect(heatOf(m, LOOP_HEAD)).toBe(5);
+  });
+
+  it('stops at the first jump to a translated start (the largest count)', async () => {
+    const m = await createTestMachine();
+    m.code(RAM_BASE, LOOP);
+    setHeat(m, LOOP_HEAD, -1);
+    expect(interpret(m, 1000, 5000)).toBe(EXIT_JIT_HOT);
+    expect(m.harts[0]!.instret).toBe(4n);
+    expect(m.harts[0]!.pc).toBe(LOOP_HEAD);
+  });
+
+  it('counts a target in another page at its fetch and stops there when hot', async () => {
+    const m = await createTestMachine();
+    m.code(RAM_BASE, [...straight(5), A.jal(0, 0x2000 - 20)]);
+    m.code(RAM_BASE + 0x2000n, [...straight(50), A.SPIN]);
+    expect(interpret(m, 20, 3)).toBe(EXIT_BUDGET);
+    expect(heatOf(m, RAM_BASE + 0x2000n)).toBe(1);
+
+    const n = await createTestMachine();
+    n.code(RAM_BASE, [...straight(5), A.jal(0, 0x2000 - 20)]);
+    n.code(RAM_BASE + 0x2000n, [...straight(50), A.SPIN]);
+    setHeat(n, RAM_BASE + 0x2000n, 3);
+    expect(interpret(n, 200, 3)).toBe(EXIT_JIT_HOT);
+    expect(n.harts[0]!.instret).toBe(6n);
+    expect(n.harts[0]!.pc).toBe(RAM_BASE + 0x2000n);
+  });
+
+  it('ignores the bitmap when counting heat (translated starts are marked hot instead)', async () => {
+    const m = await createTestMachine();
+    m.code(RAM_BASE, [...straight(5), A.jal(0, 0x2000 - 20)]);
+    m.code(RAM_BASE + 0x2000n, [...straight(300), A.SPIN]);
+    markPage(m, 2);
+    expect(interpret(m, 100, 5000)).toBe(EXIT_BUDGET);
+    expect(m.harts[0]!.instret).toBe(BigInt(99 + TAIL + 1));
   });
 });

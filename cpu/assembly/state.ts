@@ -22,6 +22,10 @@ export let hartId: i32 = 0;
  * enters another page the JIT knows code in, so translated code there takes over. */
 export let stopAtKnownCode: bool = false;
 export let reachedKnownCode: bool = false;
+/** Set by jit_interpret in mixed mode: count branch targets (branch-heat.ts) and stop the chunk
+ * before a target with this many visits (reachedHot). 0 everywhere else. */
+export let heatLimit: u32 = 0;
+export let reachedHot: bool = false;
 export let hb: usize = 0;
 /** Base of x and f register files. */
 export let xb: usize = 0;

@@ -7,7 +7,14 @@
 import { GUEST_RAM_WASM_BASE } from '../layout/wasm-memory';
 import * as J from './jit-layout';
 import { markWritten } from './code-bitmap';
-import { interpretableRun, readRegion, type RegionCode } from './translate/block-reader';
+import { BRANCH_HEAT_TRANSLATED, branchHeatWord, setBranchHeat } from './branch-heat';
+import {
+  interpretableRun,
+  readRegionBlocks,
+  type ReadRegion,
+  type RegionStarts,
+} from './translate/block-reader';
+import { compileRegions } from './translate/block-compiler';
 import type { DispatchHash } from './dispatch/dispatch-hash';
 import { blockValue, coldValue, MAX_HEAT } from './dispatch/dispatch-layout';
 
@@ -22,8 +29,10 @@ export interface CacheStats {
   compileMs: number;
   wasmBytes: number;
   invalidatedPages: number;
-  /** Modules compiled (one per region of blocks). */
+  /** Regions compiled (one function each). */
   regionsCompiled: number;
+  /** Modules compiled (mixed mode: several regions each). */
+  modulesCompiled: number;
   /** Whole-cache flushes (FENCE.I without the CPU's store hook, snapshot restore, cache full). */
   flushes: number;
 }
@@ -35,9 +44,6 @@ export interface CodeCacheOptions {
   storesTracked: boolean;
   /** Clock for compile-time stats (ms); portable code has no `performance` type. */
   now?: () => number;
-  /** Mixed mode: samples a page needs before it turns warm (default PAGE_WARM; 0: every page
-   * starts warm, visits are counted from the start). */
-  pageWarm?: number;
 }
 
 interface PageRecord {
@@ -46,10 +52,6 @@ interface PageRecord {
   starts: number[];
   /** Table slots of the regions in this page. */
   slots: number[];
-  /** Mixed mode: the page is warm (its entries count visits precisely). */
-  warm: boolean;
-  /** Entries installed with the threshold as heat (precise counting in a warm page). */
-  counted: Set<number>;
 }
 
 /** Regions kept before the whole cache is dropped (bounds table and code memory). */
@@ -58,39 +60,40 @@ const TABLE_GROWTH = 1024;
 /** Interpreter batch from cold code when the CPU tracks code stores (mixed mode; the hash
  * holds at most MAX_COLD_COUNT, and jit_interpret ends the batch at the next control transfer). */
 export const TRACKED_BATCH = 1024;
-/** Mixed mode with the store hook: the dispatcher reports the entry of a cold batch as a sample
- * of where the interpreter spends its time after this many interpreted instructions. */
-export const SAMPLE_INTERVAL = 8192;
-/** Samples that make a page warm (its entries then count their visits precisely). */
-export const PAGE_WARM = 256;
-/** Without the store hook a page sample is a cold entry visited this often (hot()). */
-export const PAGE_SAMPLE = 32;
+/** Mixed mode: a block reached by taken jumps joins a region once the interpreter counted
+ * threshold >> WARM_SHARE_SHIFT visits there (translating cold code costs more than it saves). */
+const WARM_SHARE_SHIFT = 6;
+/** Mixed mode: regions compiled into one module at most (hot()). */
+export const TRANSLATE_BATCH = 8;
 
 export class CodeCache {
   private readonly blocks = new Map<number, CachedBlock>();
   /** Block starts whose first instruction the translator does not handle. */
   private readonly untranslatable = new Set<number>();
+  /** Mixed mode: hot entries waiting to be compiled with the next batch (hot()). */
+  private readonly pending = new Set<number>();
   private readonly pages = new Map<number, PageRecord>();
-  /** Mixed mode: samples per page not yet warm. */
-  private readonly pageHeat = new Map<number, number>();
   private readonly freeSlots: number[] = [];
   private nextSlot = 1; // slot 0 stays empty: a block value is never 0
   private readonly words: Int32Array;
   private readonly fpu: Record<string, unknown>;
   readonly table: WebAssembly.Table;
+  /** The dispatcher's export `chain` (regions tail-call their successors through it); until it
+   * is linked, regions return to the dispatcher at every exit. */
+  chain: ((...args: number[]) => number) | undefined;
   readonly stats: CacheStats = {
     blocksCompiled: 0,
     compileMs: 0,
     wasmBytes: 0,
     invalidatedPages: 0,
     regionsCompiled: 0,
+    modulesCompiled: 0,
     flushes: 0,
   };
 
   private readonly threshold: number;
   private readonly storesTracked: boolean;
   private readonly now: () => number;
-  private readonly pageWarm: number;
 
   constructor(
     private readonly memory: WebAssembly.Memory,
@@ -102,7 +105,6 @@ export class CodeCache {
     this.threshold = options.threshold;
     this.storesTracked = options.storesTracked;
     this.now = options.now ?? Date.now;
-    this.pageWarm = options.pageWarm ?? PAGE_WARM;
     this.words = new Int32Array(memory.buffer);
     this.fpu = cpuExports as Record<string, unknown>;
     this.table = new WebAssembly.Table({ element: 'anyfunc', initial: TABLE_GROWTH });
@@ -110,6 +112,18 @@ export class CodeCache {
 
   get size(): number {
     return this.blocks.size;
+  }
+
+  /** Whether a block reached by taken jumps is worth translating with a region now. */
+  private readonly warm = (wasmPc: number): boolean =>
+    !this.countsBranches ||
+    this.words[branchHeatWord(wasmPc)]! >>> 0 >= Math.max(1, this.threshold >>> WARM_SHARE_SHIFT);
+
+  /** Mixed mode with the CPU's store hook: the interpreter's batches count branch targets
+   * (cpu/assembly/branch-heat.ts) and stop before hot ones; cold hash entries never ask. Without
+   * the hook (batches only run basic blocks) each cold entry counts its visits in the hash. */
+  get countsBranches(): boolean {
+    return this.storesTracked && this.threshold > 0;
   }
 
   /** The dispatcher found no hash entry for `wasmPc`: install one (translating first in
@@ -121,127 +135,132 @@ export class CodeCache {
       return;
     }
     if (this.threshold === 0 && !this.untranslatable.has(wasmPc)) {
-      this.translate(wasmPc);
+      this.translate([wasmPc]);
       return;
     }
     const record = this.pageOf(wasmPc);
     record.starts.push(wasmPc);
     if (this.untranslatable.has(wasmPc)) {
       this.hash.install(wasmPc, coldValue(MAX_HEAT, this.untranslatableBatch(wasmPc)));
-    } else this.installCold(wasmPc, record);
+    } else this.installCold(wasmPc);
   }
 
-  /** A cold entry used up its heat (mixed mode): a counted entry in a warm page is hot. Without
-   * the CPU's store hook a cold page's entries report here every PAGE_SAMPLE visits, as samples. */
+  /** Code run by the interpreter became hot (mixed mode): the interpreter counted a branch
+   * target past the threshold, or (without the store hook) a cold entry used up its heat.
+   *
+   * With branch heat, hot entries are compiled in batches of up to TRANSLATE_BATCH regions per
+   * module (a module's fixed cost dominates a small region's). A new hot entry waits, counting
+   * again from half the threshold; the batch is compiled when it is full or when a waiting
+   * entry comes back hot (≈ threshold / 2 more visits: hot code does not wait long). */
   hot(wasmPc: number): void {
-    if (this.threshold === 0) {
-      this.translate(wasmPc);
+    if (!this.countsBranches || this.blocks.has(wasmPc)) {
+      this.translate([wasmPc]);
       return;
     }
-    const known = this.pages.get((wasmPc - GUEST_RAM_WASM_BASE) >>> 12);
-    if (known?.counted.has(wasmPc)) {
-      this.translate(wasmPc);
+    const waiting = this.pending.has(wasmPc);
+    this.pending.add(wasmPc);
+    if (!waiting && this.pending.size < TRANSLATE_BATCH) {
+      setBranchHeat(this.words, wasmPc, this.threshold >>> 1);
       return;
     }
-    if (known?.warm) {
-      // An entry installed before the page turned warm: from now on count it precisely.
-      known.starts.push(wasmPc);
-      this.installCold(wasmPc, known);
-      return;
-    }
-    if (!this.sample(wasmPc)) {
+    const batch = [...this.pending];
+    this.pending.clear();
+    this.translate(batch);
+    // Not translatable: count again (its hash entry runs one instruction, then what follows).
+    for (const pc of batch) if (!this.blocks.has(pc)) setBranchHeat(this.words, pc, 0);
+  }
+
+  /** Mixed mode: a hash entry for cold code. With the CPU's store hook its batch may run
+   * anywhere (stores invalidate what they overwrite) and the interpreter counts hotness; without
+   * it the batch is the rest of the basic block, which cannot hide a FENCE.I, and the entry
+   * counts its visits down from the threshold. */
+  private installCold(wasmPc: number): void {
+    this.hash.install(
+      wasmPc,
+      this.countsBranches
+        ? coldValue(MAX_HEAT, TRACKED_BATCH)
+        : coldValue(this.threshold, interpretableRun(this.memory, wasmPc)),
+    );
+  }
+
+  /** Translates the regions entered at `wasmPcs` (each block plus its static successors in the
+   * same page worth translating) into one module and installs their entries in the hash. */
+  translate(wasmPcs: readonly number[]): void {
+    if (this.pages.size > 0 && this.stats.regionsCompiled % 64 === 0) this.boundSize();
+    const started = this.now();
+    const regions: { wasmPc: number; record: PageRecord; region: ReadRegion }[] = [];
+    const batchStarts = new Set<number>();
+    for (const wasmPc of wasmPcs) {
+      const known = this.blocks.get(wasmPc);
+      if (known) {
+        this.hash.install(wasmPc, blockValue(known.slot, known.entry));
+        continue;
+      }
+      if (batchStarts.has(wasmPc)) continue; // a block of a region earlier in this batch
       const record = this.pageOf(wasmPc);
       record.starts.push(wasmPc);
-      this.installCold(wasmPc, record);
+      let region: ReadRegion | undefined;
+      try {
+        region = readRegionBlocks(this.memory, wasmPc, {
+          known: (pc) => this.blocks.has(pc) || batchStarts.has(pc),
+          warm: this.warm,
+          ...(this.chain && { chain: { area: this.hash.area } }),
+        });
+      } catch {
+        region = undefined; // an emitter bug must not stop the guest: the interpreter runs this
+      }
+      if (!region) {
+        this.markUntranslatable(wasmPc);
+        continue;
+      }
+      for (const start of region.starts) batchStarts.add(start.wasmPc);
+      regions.push({ wasmPc, record, region });
     }
-  }
-
-  /** One sample of where the interpreter spends its time (the entry of a cold batch): once a
-   * page has enough, it turns warm — its cold entries are dropped, so the next visits install
-   * counted ones. Returns whether the page is warm now. */
-  sample(wasmPc: number): boolean {
-    const page = (wasmPc - GUEST_RAM_WASM_BASE) >>> 12;
-    if (this.pages.get(page)?.warm) return true;
-    const heat = (this.pageHeat.get(page) ?? 0) + 1;
-    if (heat < this.pageWarm) {
-      this.pageHeat.set(page, heat);
-      return false;
-    }
-    this.pageHeat.delete(page);
-    const record = this.pageOf(wasmPc);
-    record.warm = true;
-    // Long-batch entries the dispatcher installed itself are not in `starts`.
-    this.hash.removeColdInPage(wasmPc - (wasmPc & 0xfff));
-    for (const start of record.starts) {
-      if (!this.blocks.has(start) && !this.untranslatable.has(start)) this.hash.remove(start);
-    }
-    return true;
-  }
-
-  private installCold(wasmPc: number, record: PageRecord): void {
-    if (record.warm) {
-      record.counted.add(wasmPc);
-      this.hash.install(wasmPc, coldValue(this.threshold, interpretableRun(this.memory, wasmPc)));
-    } else {
-      // With the store hook the dispatcher's samples warm the page: the entry never asks.
-      const heat = this.storesTracked ? MAX_HEAT : PAGE_SAMPLE;
-      this.hash.install(wasmPc, coldValue(heat, this.longBatch(wasmPc)));
-    }
-  }
-
-  /** Translates the region entered at `wasmPc` (that block plus its untranslated static
-   * successors in the same page) and installs the entry in the hash. */
-  translate(wasmPc: number): void {
-    const known = this.blocks.get(wasmPc);
-    if (known) {
-      this.hash.install(wasmPc, blockValue(known.slot, known.entry));
-      return;
-    }
-    if (this.pages.size > 0 && this.stats.regionsCompiled % 64 === 0) this.boundSize();
-    const record = this.pageOf(wasmPc);
-    record.starts.push(wasmPc);
-    const started = this.now();
-    let region: RegionCode | undefined;
+    if (regions.length === 0) return;
+    let exports: WebAssembly.Exports | undefined;
+    let bytes = 0;
     try {
-      region = readRegion(this.memory, wasmPc, (pc) => this.blocks.has(pc));
+      const compiled = compileRegions(regions.map((r) => r.region));
+      const fpu: WebAssembly.ModuleImports = {};
+      for (const name of compiled.fpuImports) fpu[name] = this.fpu[name] as WebAssembly.ImportValue;
+      const module = new WebAssembly.Module(compiled.wasm);
+      const env = { memory: this.memory, ...(this.chain && { chain: this.chain }) };
+      exports = new WebAssembly.Instance(module, { env, fpu }).exports;
+      bytes = compiled.wasm.length;
     } catch {
-      region = undefined; // an emitter bug must not stop the guest: the interpreter runs this code
+      exports = undefined; // an emitter bug must not stop the guest: the interpreter runs this
     }
-    this.install(wasmPc, record, region, started);
+    regions.forEach(({ wasmPc, record, region }, i) => {
+      const run = exports?.[`r${i}`];
+      if (typeof run !== 'function') this.markUntranslatable(wasmPc);
+      else this.install(wasmPc, record, region.starts, run);
+    });
+    this.stats.modulesCompiled++;
+    this.stats.wasmBytes += bytes;
+    this.stats.compileMs += this.now() - started;
   }
 
-  /** Instantiates a compiled region into a table slot and installs its entry. */
+  private markUntranslatable(wasmPc: number): void {
+    this.untranslatable.add(wasmPc);
+    this.hash.install(wasmPc, coldValue(MAX_HEAT, this.untranslatableBatch(wasmPc)));
+  }
+
+  /** Puts a compiled region into a table slot and installs its entry. */
   private install(
     wasmPc: number,
     record: PageRecord,
-    region: RegionCode | undefined,
-    started: number,
+    starts: RegionStarts,
+    run: WebAssembly.ExportValue,
   ): void {
-    let run: unknown;
-    if (region) {
-      try {
-        const fpu: WebAssembly.ModuleImports = {};
-        for (const name of region.fpuImports) fpu[name] = this.fpu[name] as WebAssembly.ImportValue;
-        const module = new WebAssembly.Module(region.wasm);
-        run = new WebAssembly.Instance(module, { env: { memory: this.memory }, fpu }).exports.r;
-      } catch {
-        run = undefined; // an emitter bug must not stop the guest: the interpreter runs this code
-      }
-    }
-    if (!region || typeof run !== 'function') {
-      this.untranslatable.add(wasmPc);
-      this.hash.install(wasmPc, coldValue(MAX_HEAT, this.untranslatableBatch(wasmPc)));
-      return;
-    }
     const slot = this.allocateSlot();
     this.table.set(slot, run as () => void);
     record.slots.push(slot);
-    this.stats.blocksCompiled += region.blocks.length;
+    this.stats.blocksCompiled += starts.length;
     this.stats.regionsCompiled++;
-    this.stats.wasmBytes += region.wasm.length;
-    this.stats.compileMs += this.now() - started;
-    region.blocks.forEach((b, entry) => {
+    starts.forEach((b, entry) => {
       this.blocks.set(b.wasmPc, { slot, entry, instructions: b.instructions });
+      // Interpreter batches stop before jumping here (branch-heat.ts), so this code runs.
+      setBranchHeat(this.words, b.wasmPc, BRANCH_HEAT_TRANSLATED);
       if (entry === 0) return;
       record.starts.push(b.wasmPc);
       this.hash.remove(b.wasmPc); // a cold entry there: the next visit installs the block
@@ -259,7 +278,7 @@ export class CodeCache {
     this.stats.flushes++;
     for (const record of this.pages.values()) this.dropPage(record);
     this.pages.clear();
-    this.pageHeat.clear();
+    this.pending.clear();
     this.blocks.clear();
     this.untranslatable.clear();
     this.hash.clear();
@@ -284,6 +303,7 @@ export class CodeCache {
 
   private dropPage(record: PageRecord): void {
     for (const start of record.starts) {
+      if (this.blocks.has(start)) setBranchHeat(this.words, start, 0);
       this.blocks.delete(start);
       this.untranslatable.delete(start);
       this.hash.remove(start);
@@ -292,15 +312,6 @@ export class CodeCache {
       this.table.set(slot, null);
       this.freeSlots.push(slot);
     }
-  }
-
-  /** Interpreter batch from `wasmPc` in a cold page or where nothing can be translated. With
-   * the CPU's store hook a batch may run anywhere (stores invalidate what they overwrite);
-   * without it only the rest of the basic block, which cannot hide a FENCE.I. In always mode
-   * short batches let translated code resume as soon as possible. */
-  private longBatch(wasmPc: number): number {
-    if (this.storesTracked && this.threshold > 0) return TRACKED_BATCH;
-    return interpretableRun(this.memory, wasmPc);
   }
 
   /** Interpreter batch from a start the translator cannot handle (a CSR, an AMO, a page
@@ -339,8 +350,6 @@ export class CodeCache {
         version,
         starts: [],
         slots: [],
-        warm: this.pageWarm === 0,
-        counted: new Set<number>(),
       };
       this.pages.set(page, entry);
     }

@@ -10,7 +10,7 @@ export type JitMode = 'off' | 'mixed' | 'always';
 /** Mixed mode: visits of a block start (in a page where the interpreter spends time) before it
  * is translated. High because translating costs far more than interpreting run-once code
  * (measured on the Linux boot, cpu/jit/README.md). */
-export const DEFAULT_JIT_THRESHOLD = 5000;
+export const DEFAULT_JIT_THRESHOLD = 20000;
 
 export interface HartRunner {
   /** Runs up to about `budget` instructions; returns an EXIT_* reason (cpu/layout/exit-reasons). */

@@ -6,7 +6,7 @@
 import type { CpuExports } from '../loader';
 import { HART_STATE_BASE, HART_STRIDE, MACHINE_CONFIG_BASE } from '../layout/wasm-memory';
 import { CFG_NUM_HARTS, CFG_POLL_INTERVAL } from '../layout/machine-config';
-import { CodeCache, SAMPLE_INTERVAL, TRACKED_BATCH } from './code-cache';
+import { CodeCache, TRACKED_BATCH } from './code-cache';
 import { buildDispatcher } from './dispatch/dispatcher';
 import { DispatchHash } from './dispatch/dispatch-hash';
 import * as D from './dispatch/dispatch-layout';
@@ -26,6 +26,8 @@ export interface JitStats {
   wasmBytes: number;
   invalidatedPages: number;
   regionsCompiled: number;
+  /** WebAssembly modules compiled (a batch of regions each in mixed mode). */
+  modulesCompiled: number;
   flushes: number;
   /** Traps inside translated code (a JIT bug; the hart continued in the interpreter). */
   faults: number;
@@ -40,9 +42,6 @@ export interface JitOptions {
   threshold?: number;
   /** Milliseconds clock for the compile-time statistic (default Date.now). */
   now?: () => number;
-  /** Mixed mode: interpreter batches (sampled) that must start in a page before its block
-   * starts are counted precisely (default PAGE_WARM; 0: from the start). */
-  pageWarm?: number;
 }
 
 export class JitHart {
@@ -66,7 +65,6 @@ export class JitHart {
     const harts = words[(MACHINE_CONFIG_BASE + CFG_NUM_HARTS) >> 2]!;
     const exported = cpu as unknown as {
       jit_tracks_code_stores?: () => number;
-      jit_interpret?: (hart: number, n: number) => number;
     };
     const probe = exported.jit_tracks_code_stores;
     this.storesTracked = typeof probe === 'function' && probe() === 1;
@@ -77,7 +75,6 @@ export class JitHart {
       threshold,
       storesTracked: this.storesTracked,
       ...(options.now && { now: options.now }),
-      ...(options.pageWarm !== undefined && { pageWarm: options.pageWarm }),
     });
     this.hash.generation = this.cache.dropStalePages();
     const wasm = buildDispatcher({
@@ -90,24 +87,23 @@ export class JitHart {
       storesTracked: this.storesTracked,
       tableSize: this.cache.table.length,
       // Mixed mode with the store hook: long batches in pages TypeScript does not know need
-      // no exit, and a sample every SAMPLE_INTERVAL instructions tells where to look closer.
-      ...(this.storesTracked &&
-        threshold > 0 &&
-        options.pageWarm !== 0 && {
-          coldEntry: D.coldValue(D.MAX_HEAT, TRACKED_BATCH),
-          sampleInterval: SAMPLE_INTERVAL,
-        }),
+      // no exit, and the interpreter counts branch targets to find hot code.
+      ...(this.cache.countsBranches && {
+        coldEntry: D.coldValue(D.MAX_HEAT, TRACKED_BATCH),
+        heat: threshold,
+      }),
     });
     const instance = new WebAssembly.Instance(new WebAssembly.Module(wasm), {
       cpu: {
         run: cpu.run,
-        interpret: exported.jit_interpret ?? cpu.run,
+        interpret: cpu.jit_interpret,
         tlb_fetch_key: cpu.tlb_fetch_key,
         tlb_data_key: cpu.tlb_data_key,
       },
       env: { memory, table: this.cache.table },
     });
     this.dispatch = instance.exports.dispatch as (budget: number) => number;
+    this.cache.chain = instance.exports.chain as (...args: number[]) => number;
   }
 
   get stats(): JitStats {
@@ -167,9 +163,6 @@ export class JitHart {
         break;
       case D.DISPATCH_FLUSH:
         this.cache.flush();
-        break;
-      case D.DISPATCH_SAMPLE:
-        this.cache.sample(arg);
         break;
     }
   }

@@ -1,5 +1,6 @@
 import { describe, it, expect } from 'vitest';
 import * as J from './jit-layout';
+import { branchHeatWord } from './branch-heat';
 import { dispatchArea, ENTRY_BYTES, HEADER_BYTES, hashOffset } from './dispatch/dispatch-layout';
 import {
   GUEST_RAM_WASM_BASE,
@@ -13,13 +14,26 @@ describe('JIT shared-memory region', () => {
     expect(J.JIT_CODE_BITMAP).toBeGreaterThanOrEqual(HART_STATE_BASE + MAX_HARTS * HART_STRIDE);
     expect(J.JIT_CODE_BITMAP + J.JIT_CODE_BITMAP_SIZE).toBeLessThanOrEqual(J.JIT_PAGE_VERSIONS);
     const versionsEnd = J.JIT_PAGE_VERSIONS + (J.JIT_PAGE_VERSION_MASK + 1) * 4;
-    expect(versionsEnd).toBeLessThanOrEqual(J.JIT_CODE_GENERATION);
+    expect(versionsEnd).toBeLessThanOrEqual(J.JIT_BRANCH_HEAT);
+    const heatEnd = J.JIT_BRANCH_HEAT + (J.JIT_BRANCH_HEAT_MASK + 1) * 4;
+    expect(heatEnd).toBeLessThanOrEqual(J.JIT_CODE_GENERATION);
     expect(J.JIT_CODE_GENERATION + 4).toBeLessThanOrEqual(J.JIT_REGION_END);
     expect(J.JIT_REGION_END).toBeLessThanOrEqual(GUEST_RAM_WASM_BASE);
     // The bitmap covers every page the largest memory can hold.
     expect(J.JIT_CODE_BITMAP_SIZE * 8 * 4096).toBeGreaterThanOrEqual(2 ** 32 - GUEST_RAM_WASM_BASE);
     expect(J.JIT_CODE_GENERATION % 4).toBe(0);
     expect(J.JIT_PAGE_VERSIONS % 4).toBe(0);
+    expect(J.JIT_BRANCH_HEAT % 4).toBe(0);
+  });
+
+  it('spreads branch targets over the whole branch-heat table', () => {
+    const words = new Set<number>();
+    for (let pc = 0; pc < 2 * 65536; pc += 2) words.add(branchHeatWord(GUEST_RAM_WASM_BASE + pc));
+    expect(words.size).toBeGreaterThan(0.6 * (J.JIT_BRANCH_HEAT_MASK + 1));
+    expect(Math.min(...words)).toBeGreaterThanOrEqual(J.JIT_BRANCH_HEAT >> 2);
+    expect(Math.max(...words)).toBeLessThanOrEqual(
+      (J.JIT_BRANCH_HEAT >> 2) + J.JIT_BRANCH_HEAT_MASK,
+    );
   });
 
   it('gives every hart its own dispatch area between the JIT words and guest RAM', () => {

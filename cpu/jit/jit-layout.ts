@@ -10,7 +10,15 @@ export const JIT_CODE_BITMAP_SIZE = 131072;
 /** u32 per page-hash slot (page & JIT_PAGE_VERSION_MASK): bumped on every store into code.
  * Collisions only cause spurious invalidations. */
 export const JIT_PAGE_VERSIONS = 1310720;
-export const JIT_PAGE_VERSION_MASK = 131071;
+export const JIT_PAGE_VERSION_MASK = 65535;
+/** u32 per hash of a wasm pc (branchHeatIndex): how often the interpreter's batches
+ * (jit_interpret) jumped or branched there. A batch stops before running a target whose count
+ * reached its limit, so the dispatcher can translate that code — or run it, if translated: the
+ * JIT sets its translated block starts to the largest count. Collisions only move a decision. */
+export const JIT_BRANCH_HEAT = 1572864;
+export const JIT_BRANCH_HEAT_MASK = 65535;
+/** Index of wasm pc w: ((w >>> 1) * JIT_BRANCH_HEAT_MULTIPLIER mod 2^32) >>> 16. */
+export const JIT_BRANCH_HEAT_MULTIPLIER = 2654435761;
 /** i32: bumped after any page version changes, so caches rescan only when something changed. */
 export const JIT_CODE_GENERATION = 1835008;
 /** End of the JIT region (must stay <= GUEST_RAM_WASM_BASE). */

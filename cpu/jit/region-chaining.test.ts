@@ -1,7 +1,8 @@
 // Regions compiled as one function: a loop over several blocks (forward branches, a forward
 // jump, a backward branch through the dispatch table) runs without returning to the dispatcher,
 // and a budget that runs out inside it stops at a block boundary with pc, registers and instret
-// exactly where the interpreter is after the same number of instructions.
+// exactly where the interpreter is after the same number of instructions. Regions in different
+// pages tail-call each other (translate/region-chain.ts) without the dispatcher either.
 import { describe, it, expect, beforeAll } from 'vitest';
 import * as A from '../test-support/asm';
 import {
@@ -90,5 +91,38 @@ describe('regions with chained blocks', () => {
     jit.run(100_000);
     expect(m.harts[0]!.pc).toBe(LOOP_END);
     expect(m.harts[0]!.x(a0)).toBe(BigInt((ITERATIONS / 2) ** 2));
+  });
+
+  it('chains a call into another page and its return without the dispatcher', async () => {
+    const calls = 3000;
+    const caller = [
+      ...A.li(t0, BigInt(calls)),
+      A.jal(A.X.ra, 0), // → f (offset patched below)
+      A.addi(t0, t0, -1),
+      A.bne(t0, 0, -8),
+      A.SPIN,
+    ];
+    const call = caller.length - 4;
+    caller[call] = A.jal(A.X.ra, 0x2000 - call * 4);
+    const f = [A.addi(a0, a0, 3), A.add(a1, a1, a0), A.jalr(0, A.X.ra, 0)];
+    const end = RAM_BASE + BigInt((caller.length - 1) * 4);
+    const load = async () => {
+      const m = await createTestMachine();
+      m.code(RAM_BASE, caller);
+      m.code(RAM_BASE + 0x2000n, f);
+      return m;
+    };
+    const jitMachine = await load();
+    const reference = await load();
+    const jit = new JitHart(jitMachine.cpus[0]!, jitMachine.memory, 0);
+    for (let i = 0; i < 100 && jitMachine.harts[0]!.pc !== end; i++) jit.run(1_000_000);
+    reference.run(Number(jitMachine.harts[0]!.instret));
+    expect(state(jitMachine)).toEqual(state(reference));
+    expect(jitMachine.harts[0]!.x(a0)).toBe(BigInt(3 * calls));
+    const s = jit.stats;
+    expect(s.translatedInstructions).toBeGreaterThan(5 * calls);
+    // Two regions per call and one per return: ≈ 2 calls of a region per iteration through
+    // the dispatcher without chaining; with it the dispatcher calls one per poll interval.
+    expect(s.blockRuns).toBeLessThan(calls / 10);
   });
 });

@@ -10,3 +10,6 @@ export const EXIT_SBI_STOP = 2;
 export const EXIT_TRAP_LOOP = 3;
 /** Invalid arguments to run() (bad hart number) or unusable machine configuration. */
 export const EXIT_FATAL = 4;
+/** Only from jit_interpret (the JIT dispatcher's batches): the batch stopped before a branch
+ * target whose visits reached the batch's heat limit; HS_PC is that target. */
+export const EXIT_JIT_HOT = 5;

@@ -95,6 +95,9 @@ describe('shared layout', () => {
     expect(W.JIT_CODE_BITMAP).toBe(J.JIT_CODE_BITMAP);
     expect(W.JIT_PAGE_VERSIONS).toBe(J.JIT_PAGE_VERSIONS);
     expect(W.JIT_PAGE_VERSION_MASK).toBe(J.JIT_PAGE_VERSION_MASK);
+    expect(W.JIT_BRANCH_HEAT).toBe(J.JIT_BRANCH_HEAT);
+    expect(W.JIT_BRANCH_HEAT_MASK).toBe(J.JIT_BRANCH_HEAT_MASK);
+    expect(W.JIT_BRANCH_HEAT_MULTIPLIER).toBe(J.JIT_BRANCH_HEAT_MULTIPLIER);
     expect(W.JIT_CODE_GENERATION).toBe(J.JIT_CODE_GENERATION);
     // The bitmap covers every RAM page a machine can have, and the region ends below RAM.
     expect(J.JIT_CODE_BITMAP_SIZE * 8 * 4096).toBeGreaterThanOrEqual(

@@ -35,6 +35,12 @@ export const WASM_MIN_PAGES = 32;
 export const JIT_CODE_BITMAP = 1179648;
 /** u32 per page-hash slot (page & JIT_PAGE_VERSION_MASK), bumped on a store into code. */
 export const JIT_PAGE_VERSIONS = 1310720;
-export const JIT_PAGE_VERSION_MASK = 131071;
+export const JIT_PAGE_VERSION_MASK = 65535;
+/** u32 per hash of a wasm pc (JIT_BRANCH_HEAT_MASK + 1 of them): jit_interpret counts the taken
+ * branches and jumps that land there and stops its batch at a target counted often enough. */
+export const JIT_BRANCH_HEAT = 1572864;
+export const JIT_BRANCH_HEAT_MASK = 65535;
+/** Index of wasm pc w: ((w >>> 1) * JIT_BRANCH_HEAT_MULTIPLIER mod 2^32) >>> 16. */
+export const JIT_BRANCH_HEAT_MULTIPLIER = 2654435761;
 /** i32 bumped after any page version changes. */
 export const JIT_CODE_GENERATION = 1835008;

@@ -109,7 +109,7 @@ function describeJit(stats: JitStats): string {
   const share = total > 0 ? (100 * stats.translatedInstructions) / total : 0;
   return (
     `jit: ${share.toFixed(1)} % translated, ${stats.blocksCompiled} blocks in ` +
-    `${stats.regionsCompiled} modules (${stats.wasmBytes} bytes), compile ${stats.compileMs.toFixed(0)} ms, ` +
+    `${stats.regionsCompiled} regions in ${stats.modulesCompiled} modules (${stats.wasmBytes} bytes), compile ${stats.compileMs.toFixed(0)} ms, ` +
     `${stats.blockRuns} block runs, ${stats.invalidatedPages} invalidated pages, ${stats.flushes} flushes`
   );
 }

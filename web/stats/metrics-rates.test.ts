@@ -89,6 +89,7 @@ describe('jitSummary', () => {
           wasmBytes: 1000,
           invalidatedPages: 0,
           regionsCompiled: 0,
+          modulesCompiled: 0,
           flushes: 0,
         },
       })),

@@ -41,17 +41,6 @@ export class DispatchHash {
     this.i32[e + 1] = 0;
   }
 
-  /** Removes every interpreter entry (value < 0) of the page at wasm address `pageBase`. */
-  removeColdInPage(pageBase: number): void {
-    const first = this.area.entries >> 2;
-    for (let e = first; e < first + 2 * (this.mask + 1); e += 2) {
-      if ((this.u32[e]! - pageBase) >>> 0 < 4096 && this.i32[e + 1]! < 0) {
-        this.u32[e] = 0;
-        this.i32[e + 1] = 0;
-      }
-    }
-  }
-
   get left(): number {
     return this.i32[(this.area.header + D.HDR_LEFT) >> 2]!;
   }

@@ -2,12 +2,12 @@
 // between the configured harts) and the codes the WASM dispatcher returns to TypeScript.
 //
 // Header (64 bytes): the budget left when the dispatcher returned, the argument of a request
-// (a wasm pc or a page), the code generation this hart's hash reflects, statistics, and the
-// countdown to the next hotness sample.
+// (a wasm pc or a page), the code generation this hart's hash reflects, statistics.
 // Hash: direct-mapped 8-byte entries {u32 wasm pc (0 = empty), i32 value}:
 //   value > 0: a translated block, (table slot << ENTRY_BITS) | entry index in its region;
 //   value < 0: code run by the interpreter, ~value = heat << COUNT_BITS | instructions per
-//   interpreter call; heat counts down the visits left before translation is requested.
+//   interpreter call; heat counts down the visits left before translation is requested (the
+//   hotness count without the CPU's store hook; with it the interpreter counts, branch-heat.ts).
 import { JIT_DISPATCH_BASE, JIT_DISPATCH_END } from '../jit-layout';
 
 export const HDR_LEFT = 0;
@@ -16,8 +16,6 @@ export const HDR_GENERATION = 8;
 export const HDR_TRANSLATED = 16;
 export const HDR_INTERPRETED = 24;
 export const HDR_BLOCK_RUNS = 32;
-/** i32: interpreted instructions left before the next sample (DISPATCH_SAMPLE). */
-export const HDR_SAMPLE_LEFT = 40;
 export const HEADER_BYTES = 64;
 export const ENTRY_BYTES = 8;
 
@@ -34,7 +32,6 @@ export const DISPATCH_TRANSLATE = -2; // code at HDR_ARG became hot (or mode alw
 export const DISPATCH_CODE_WRITE = -3; // a translated store hit code page HDR_ARG
 export const DISPATCH_FLUSH = -4; // FENCE.I or a trap in an interpreter batch (stores untracked)
 export const DISPATCH_GENERATION = -5; // some hart wrote into translated code
-export const DISPATCH_SAMPLE = -6; // a cold batch is about to run from HDR_ARG: a page sample
 
 export interface DispatchArea {
   header: number;

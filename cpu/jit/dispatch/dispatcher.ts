@@ -8,11 +8,13 @@
 import { Atomic, Mem, ModuleBuilder, Op, ValType, type FunctionBuilder } from '../wasm-emitter';
 import * as H from '../../layout/hart-state';
 import { GUEST_RAM_WASM_BASE, WASM_MAX_PAGES } from '../../layout/wasm-memory';
+import { EXIT_JIT_HOT } from '../../layout/exit-reasons';
 import { JIT_CODE_BITMAP, JIT_CODE_GENERATION } from '../jit-layout';
 import {
   JIT_STATUS_CODE_WRITE,
   JIT_STATUS_INTERPRET,
   REGION_TYPE,
+  CHAIN_TYPE,
 } from '../translate/block-compiler';
 import * as D from './dispatch-layout';
 
@@ -28,20 +30,24 @@ export interface DispatcherOptions {
   storesTracked: boolean;
   /** Initial size of the imported table. */
   tableSize: number;
-  /** Report a sample (DISPATCH_SAMPLE) after this many instructions in cold batches. */
-  sampleInterval?: number;
+  /** Mixed mode: interpreter batches count branch targets and stop before one with this many
+   * visits (jit_interpret's heat, cpu/assembly/branch-heat.ts), which is then translated. */
+  heat?: number;
   /** Hash value to install by itself on a miss in a page without translations (mixed mode
    * with the CPU's store hook: cold batches then depend on nothing TypeScript decides). */
   coldEntry?: number;
 }
 
 /** The dispatcher module: imports cpu.run (interrupt polls), cpu.interpret (interpreter
- * batches: jit_interpret, or run on an older CPU build), cpu.tlb_fetch_key, cpu.tlb_data_key, env.memory,
- * env.table; exports dispatch. */
+ * batches: jit_interpret), cpu.tlb_fetch_key, cpu.tlb_data_key, env.memory, env.table; exports
+ * dispatch and chain. */
 export function buildDispatcher(o: DispatcherOptions): Uint8Array {
   const m = new ModuleBuilder();
   const run = m.importFunction('cpu', 'run', { params: [i32, i32], results: [i32] });
-  const interpret = m.importFunction('cpu', 'interpret', { params: [i32, i32], results: [i32] });
+  const interpret = m.importFunction('cpu', 'interpret', {
+    params: [i32, i32, i32],
+    results: [i32],
+  });
   const fetchKey = m.importFunction('cpu', 'tlb_fetch_key', { params: [], results: [i64] });
   const dataKey = m.importFunction('cpu', 'tlb_data_key', { params: [], results: [i64] });
   m.importMemory({
@@ -56,6 +62,12 @@ export function buildDispatcher(o: DispatcherOptions): Uint8Array {
   const fn = m.addFunction({ params: [i32], results: [i32] });
   new DispatcherEmitter(fn.body, o, { run, interpret, fetchKey, dataKey, regionType }).emit();
   m.exportFunction('dispatch', fn.index);
+  // chain(region's parameters…, slot): regions tail-call their successors through this, so they
+  // need not import the table (translate/region-chain.ts).
+  const chain = m.addFunction(CHAIN_TYPE);
+  for (let i = 0; i < CHAIN_TYPE.params.length; i++) chain.body.localGet(i);
+  chain.body.returnCallIndirect(regionType);
+  m.exportFunction('chain', chain.index);
   return m.encode();
 }
 
@@ -87,6 +99,8 @@ class DispatcherEmitter {
   private readonly translated: number;
   private readonly interpreted: number;
   private readonly runs: number;
+  /** 1 after a batch stopped before a hot target (EXIT_JIT_HOT): translate it. */
+  private readonly hot: number;
   /** openBlocks inside the main loop. */
   private loopDepth = 0;
 
@@ -109,6 +123,7 @@ class DispatcherEmitter {
     this.translated = b.addLocal(i32);
     this.interpreted = b.addLocal(i32);
     this.runs = b.addLocal(i32);
+    this.hot = b.addLocal(i32);
     this.fkey = b.addLocal(i64);
     this.pc = b.addLocal(i64);
     this.oldPc = b.addLocal(i64);
@@ -175,6 +190,7 @@ class DispatcherEmitter {
   /** Calls the translated region of the entry in `v` for at most the budget to the next poll. */
   private runBlock(): void {
     const { b, o } = this;
+    b.i32Const(0).localSet(this.hot);
     this.limit(() => b.localGet(this.left));
     b.i32Const(0)
       .mem(Mem.i64_load, o.hb + H.HS_MINSTRET)
@@ -183,6 +199,7 @@ class DispatcherEmitter {
     b.localGet(this.v)
       .i32Const((1 << D.ENTRY_BITS) - 1)
       .op(Op.i32_and);
+    b.localGet(this.fkey).op(Op.i32_wrap_i64);
     b.localGet(this.v).i32Const(D.ENTRY_BITS).op(Op.i32_shr_u);
     b.callIndirect(this.f.regionType).localSet(this.st);
     b.i32Const(0)
@@ -202,27 +219,34 @@ class DispatcherEmitter {
   }
 
   /** In a page TypeScript knows nothing about (code bitmap bit clear: no translations, no
-   * entries it tracks) install `value` for w here and carry on, instead of asking. */
+   * entries it tracks), or anywhere with branch heat, install `value` for w here and carry on,
+   * instead of asking. */
   private installCold(value: number): void {
     const b = this.b;
-    b.localGet(this.w).i32Const(GUEST_RAM_WASM_BASE).op(Op.i32_sub).i32Const(12).op(Op.i32_shr_u);
-    b.localTee(this.n).i32Const(5).op(Op.i32_shr_u).i32Const(2).op(Op.i32_shl);
-    b.atomic(Atomic.i32_load, JIT_CODE_BITMAP);
-    b.i32Const(1).localGet(this.n).op(Op.i32_shl, Op.i32_and, Op.i32_eqz).if();
+    // With branch heat anywhere: a translated block start whose entry is missing is hot for the
+    // interpreter, which stops before it, and the next turn asks for it (runCold).
+    if (!this.o.heat) {
+      b.localGet(this.w).i32Const(GUEST_RAM_WASM_BASE).op(Op.i32_sub);
+      b.i32Const(12).op(Op.i32_shr_u);
+      b.localTee(this.n).i32Const(5).op(Op.i32_shr_u).i32Const(2).op(Op.i32_shl);
+      b.atomic(Atomic.i32_load, JIT_CODE_BITMAP);
+      b.i32Const(1).localGet(this.n).op(Op.i32_shl, Op.i32_and, Op.i32_eqz).if();
+    }
     b.localGet(this.slot).localGet(this.w).mem(Mem.i32_store, 0);
     b.localGet(this.slot).i32Const(value).mem(Mem.i32_store, 4);
     this.continue();
-    b.end();
+    if (!this.o.heat) b.end();
   }
 
-  /** Code the interpreter runs: count a visit; when the heat is used up ask for translation. */
+  /** Code the interpreter runs: translate it if the last batch found it hot; count a visit
+   * (without the store hook), asking for translation when the heat is used up; run a batch. */
   private runCold(): void {
     const { b, o } = this;
-    const sampleLeft = o.area.header + D.HDR_SAMPLE_LEFT;
-    if (o.sampleInterval !== undefined) {
-      b.i32Const(0).mem(Mem.i32_load, sampleLeft).i32Const(0).op(Op.i32_le_s).if();
-      b.i32Const(0).i32Const(o.sampleInterval).mem(Mem.i32_store, sampleLeft);
-      this.request(D.DISPATCH_SAMPLE, () => b.localGet(this.w));
+    if (o.heat) {
+      // The last batch stopped before this pc: the interpreter counted it hot.
+      b.localGet(this.hot).if();
+      b.i32Const(0).localSet(this.hot);
+      this.request(D.DISPATCH_TRANSLATE, () => b.localGet(this.w));
       b.end();
     }
     // v < 0: ~v = heat << COUNT_BITS | count
@@ -249,12 +273,8 @@ class DispatcherEmitter {
       b.i32Const(0)
         .mem(Mem.i32_load, o.hb + H.HS_COUNT_EXCEPTIONS)
         .localSet(this.exc);
-    this.interpret();
+    this.interpret(o.heat ?? 0);
     this.account(this.interpreted);
-    if (o.sampleInterval !== undefined) {
-      b.i32Const(0).i32Const(0).mem(Mem.i32_load, sampleLeft).localGet(this.n).op(Op.i32_sub);
-      b.mem(Mem.i32_store, sampleLeft);
-    }
     this.refreshKeys();
     if (!o.storesTracked) {
       // A trap inside the batch ran its handler, which may have executed FENCE.I.
@@ -314,7 +334,7 @@ class DispatcherEmitter {
         .mem(Mem.i64_load, o.hb + H.HS_PC)
         .localSet(this.oldPc);
     b.i32Const(1).localSet(this.n);
-    this.interpret();
+    this.interpret(0);
     this.account(this.interpreted);
     this.refreshKeys();
     if (!o.storesTracked) {
@@ -332,12 +352,19 @@ class DispatcherEmitter {
   /** Lets the interpreter run a batch of at least n instructions (it ends the batch after the
    * next control transfer, see jit_interpret); then n = instructions retired, at least 1 so the
    * budget always shrinks. */
-  private interpret(): void {
+  private interpret(heat: number): void {
     const { b, o } = this;
     b.i32Const(0)
       .mem(Mem.i64_load, o.hb + H.HS_MINSTRET)
       .localSet(this.before);
-    b.i32Const(o.hart).localGet(this.n).call(this.f.interpret).localSet(this.r);
+    b.i32Const(o.hart).localGet(this.n).i32Const(heat).call(this.f.interpret).localSet(this.r);
+    if (heat > 0) {
+      // Stopped before a hot target: not an exit; the next turn asks for its translation.
+      b.localGet(this.r).i32Const(EXIT_JIT_HOT).op(Op.i32_eq).if();
+      b.i32Const(0).localSet(this.r);
+      b.i32Const(1).localSet(this.hot);
+      b.end();
+    }
     b.i32Const(0)
       .mem(Mem.i64_load, o.hb + H.HS_MINSTRET)
       .localGet(this.before);

@@ -28,7 +28,7 @@ describe('JIT vs interpreter on cpu/tests/elf', () => {
     if (!name.startsWith('irq_')) expect(jit.instret).toBe(interp.instret);
     expect(jit.jit!.translatedInstructions).toBeGreaterThan(0);
     // Mixed mode: blocks translated after two visits, the interpreter runs the rest in between.
-    const mixed = await runOnEngine(module, elf, 'jit', { threshold: 2, pageWarm: 0 });
+    const mixed = await runOnEngine(module, elf, 'jit', { threshold: 2 });
     expect(mixed.outcome).toBe(interp.outcome);
     expect(mixed.output).toBe(interp.output);
     if (!name.startsWith('irq_')) expect(mixed.instret).toBe(interp.instret);

@@ -33,8 +33,6 @@ export interface EngineOptions {
   now?: () => number;
   /** JIT hotness threshold (0, the default: JIT-only; > 0: mixed mode). */
   threshold?: number;
-  /** Mixed mode: see JitOptions.pageWarm. */
-  pageWarm?: number;
 }
 
 export async function runOnEngine(
@@ -85,12 +83,7 @@ export async function runOnEngine(
   });
   cpu.hart_reset(0, image.entry, 0n, 0n, 3);
   const threshold = options.threshold ?? 0;
-  const jitOptions = {
-    now,
-    threshold,
-    ...(options.pageWarm !== undefined && { pageWarm: options.pageWarm }),
-  };
-  const jit = engine === 'jit' ? new JitHart(cpu, memory, 0, jitOptions) : undefined;
+  const jit = engine === 'jit' ? new JitHart(cpu, memory, 0, { now, threshold }) : undefined;
   let reason: number = X.EXIT_BUDGET;
   let used = 0;
   while (reason === X.EXIT_BUDGET && used < maxInsns) {

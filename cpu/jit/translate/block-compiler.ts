@@ -19,10 +19,12 @@ import {
   PARAM_HB,
   PARAM_KEY,
   REGION_TYPE,
+  CHAIN_TYPE,
 } from './emit-context';
 import { emitAlu } from './int-emitter';
 import { emitLoadAddress, emitStore, type InstPlace } from './mem-emitter';
 import { FpEmitter, fpuFunction, fpuSignature, TAKE_FLAGS } from './fp-emitter';
+import { emitChainOrReturn, type RegionChain } from './region-chain';
 import { HS_FCSR, HS_MINSTRET, HS_MSTATUS, HS_PC, HS_F, HS_X } from '../../layout/hart-state';
 import { WASM_MAX_PAGES } from '../../layout/wasm-memory';
 
@@ -31,6 +33,7 @@ export {
   JIT_STATUS_INTERPRET,
   JIT_STATUS_CODE_WRITE,
   REGION_TYPE,
+  CHAIN_TYPE,
 } from './emit-context';
 
 export interface BlockInst {
@@ -51,22 +54,36 @@ export interface DecodedBlock {
 /** Return points a JALR compares its target with before leaving the region. */
 const MAX_RETURN_POINTS = 8;
 
+export type { RegionChain } from './region-chain';
+
 export interface CompiledRegion {
-  /** Module exporting `r`; imports env.memory and the FPU exports listed in `fpuImports`. */
+  /** Module exporting `r0`, `r1`… (one function per region); imports env.memory (and env.chain
+   * when chained) and the FPU exports listed in `fpuImports`. */
   wasm: Uint8Array;
   fpuImports: string[];
 }
 
-/** Compiles the blocks of one page into one module (block i is entry index i). */
-export function compileRegion(blocks: readonly DecodedBlock[]): CompiledRegion {
+/** The blocks of one page that make one region (block i is entry index i). */
+export interface RegionBlocks {
+  blocks: readonly DecodedBlock[];
+  /** Exits tail-call the translated regions they lead to (region-chain.ts) through env.chain. */
+  chain?: RegionChain;
+}
+
+/** Compiles regions into ONE module, region i as export `r${i}`: a module has a fixed cost
+ * (≈ 0.1–0.3 ms to compile in V8 on the vCPU thread) that a batch pays once. */
+export function compileRegions(regions: readonly RegionBlocks[]): CompiledRegion {
   const m = new ModuleBuilder();
-  const insts = blocks.flatMap((block) => block.insts.map((bi) => bi.inst));
   const names = new Set<string>();
-  for (const inst of insts) {
-    if (inst.kind !== 'fp') continue;
-    names.add(TAKE_FLAGS);
-    const name = fpuFunction(inst);
-    if (name) names.add(name);
+  for (const { blocks } of regions) {
+    for (const block of blocks) {
+      for (const { inst } of block.insts) {
+        if (inst.kind !== 'fp') continue;
+        names.add(TAKE_FLAGS);
+        const name = fpuFunction(inst);
+        if (name) names.add(name);
+      }
+    }
   }
   const functions = new Map<string, number>();
   for (const name of names) functions.set(name, m.importFunction('fpu', name, fpuSignature(name)));
@@ -77,9 +94,15 @@ export function compileRegion(blocks: readonly DecodedBlock[]): CompiledRegion {
     maxPages: WASM_MAX_PAGES,
     shared: true,
   });
-  const fn = m.addFunction(REGION_TYPE);
-  new RegionEmitter(fn.body, blocks, (name) => functions.get(name)!).emit();
-  m.exportFunction('r', fn.index);
+  const chainFunction = regions.some((r) => r.chain)
+    ? m.importFunction('env', 'chain', CHAIN_TYPE)
+    : -1;
+  regions.forEach(({ blocks, chain }, i) => {
+    const fn = m.addFunction(REGION_TYPE);
+    const next = chain && { chain, chainFunction };
+    new RegionEmitter(fn.body, blocks, (name) => functions.get(name)!, next).emit();
+    m.exportFunction(`r${i}`, fn.index);
+  });
   return { wasm: m.encode(), fpuImports: [...names] };
 }
 
@@ -93,6 +116,7 @@ class RegionEmitter {
     private readonly b: FunctionBuilder,
     private readonly blocks: readonly DecodedBlock[],
     private readonly fpu: (name: string) => number,
+    private readonly next?: { chain: RegionChain; chainFunction: number },
   ) {
     this.c = new EmitContext(b);
     this.fp = new FpEmitter(this.c, fpu);
@@ -184,7 +208,8 @@ class RegionEmitter {
       b.localGet(PARAM_HB).localGet(PARAM_HB).mem(Mem.i64_load, HS_FCSR);
       b.call(this.fpu(TAKE_FLAGS)).op(Op.i64_extend_i32_u, Op.i64_or).mem(Mem.i64_store, HS_FCSR);
     }
-    b.localGet(c.status);
+    if (this.next) emitChainOrReturn(c, this.next.chain, this.next.chainFunction);
+    else b.localGet(c.status);
   }
 
   private emitBlock(block: DecodedBlock): void {

@@ -43,11 +43,33 @@ describe('readBlock / readRegion', () => {
     const instance = new WebAssembly.Instance(new WebAssembly.Module(region.wasm), {
       env: { memory },
     });
-    expect(Object.keys(instance.exports)).toEqual(['r']); // one function, entry index = block
+    expect(Object.keys(instance.exports)).toEqual(['r0']); // one function, entry index = block
     expect(region.fpuImports).toEqual([]);
     // Blocks already translated are not repeated.
-    const again = readRegion(memory, GUEST_RAM_WASM_BASE, (pc) => pc !== GUEST_RAM_WASM_BASE);
+    const again = readRegion(memory, GUEST_RAM_WASM_BASE, {
+      known: (pc) => pc !== GUEST_RAM_WASM_BASE,
+    });
     expect(again!.blocks.map((b) => b.wasmPc - GUEST_RAM_WASM_BASE)).toEqual([0]);
+  });
+
+  it('follows taken jumps only to warm blocks, fall-throughs of branches always', () => {
+    // 0: beq → 16 ; 4: addi ; 8: jal → 0 ; 12: addi ; 16: addi ; 20: jalr
+    const memory = memoryWith([
+      A.beq(a0, a1, 16),
+      A.addi(a0, a0, 1),
+      A.jal(0, -8),
+      A.addi(a0, 0, 3),
+      A.addi(a0, 0, 2),
+      A.jalr(0, A.X.ra, 0),
+    ]);
+    const starts = (warm: (offset: number) => boolean) =>
+      readRegion(memory, GUEST_RAM_WASM_BASE, {
+        warm: (pc) => warm(pc - GUEST_RAM_WASM_BASE),
+      })!.blocks.map((b) => b.wasmPc - GUEST_RAM_WASM_BASE);
+    expect(starts(() => false)).toEqual([0, 4]);
+    expect(starts((offset) => offset === 16)).toEqual([0, 4, 16]);
+    // 12 follows a plain jump (often another function): only when warm.
+    expect(starts(() => true)).toEqual([0, 4, 16, 12]);
   });
 
   it('never reads past the end of the page', () => {

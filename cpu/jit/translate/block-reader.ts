@@ -5,23 +5,40 @@
 // (branch and JAL targets, fall-throughs incl. call return points), compiled into one function.
 import { RVC_TABLE_BASE } from '../../layout/wasm-memory';
 import { decode, endsBlock } from './decode';
-import { compileRegion, type BlockInst, type DecodedBlock } from './block-compiler';
+import {
+  compileRegions,
+  type BlockInst,
+  type DecodedBlock,
+  type RegionBlocks,
+  type RegionChain,
+} from './block-compiler';
 
 export const MAX_BLOCK_INSTRUCTIONS = 64;
 export const MAX_REGION_BLOCKS = 64;
 
+/** Wasm address and instruction count of each block of a region (index 0: its entry). */
+export type RegionStarts = { wasmPc: number; instructions: number }[];
+
 export interface RegionCode {
-  /** WASM module exporting `r` (see block-compiler.ts); entry index i is `blocks[i]`. */
+  /** WASM module exporting `r0` (see block-compiler.ts); entry index i is `blocks[i]`. */
   wasm: Uint8Array;
   /** CPU exports the module imports from "fpu". */
   fpuImports: string[];
-  /** Wasm address and instruction count of each block (index 0 is the requested entry). */
-  blocks: { wasmPc: number; instructions: number }[];
+  blocks: RegionStarts;
+}
+
+/** A region read but not compiled yet (several go into one module: compileRegions). */
+export interface ReadRegion extends RegionBlocks {
+  starts: RegionStarts;
 }
 
 interface ReadBlock extends DecodedBlock {
   /** Page offsets of statically known successors inside the same page. */
   successors: number[];
+  /** The successor where a conditional branch falls through, or straight-line code goes on
+   * after a length limit: reached without a taken jump, so no branch-heat count says whether it
+   * is hot. */
+  fallThrough?: number;
   /** Page offset where a call at the end of this block returns (JAL/JALR with a link). */
   returnPoint?: number;
 }
@@ -68,19 +85,55 @@ function readOne(view: DataView, wasmPc: number, maxInsns: number): ReadBlock | 
   if (insts.length === 0) return undefined;
   const last = insts[insts.length - 1]!.inst;
   if (!endsBlock(last)) successors.push(offset);
+  const falls = last.kind === 'branch' || (!endsBlock(last) && successors.length === 1);
   const links = (last.kind === 'jal' || last.kind === 'jalr') && last.rd !== 0;
-  return { start, insts, endOffset: offset, successors, ...(links && { returnPoint: offset }) };
+  return {
+    start,
+    insts,
+    endOffset: offset,
+    successors,
+    ...(falls && { fallThrough: offset }),
+    ...(links && { returnPoint: offset }),
+  };
 }
 
-/** The region entered at `wasmPc`; undefined if its first instruction must be interpreted.
- * `known(wasmPc)` tells which blocks are already translated (they are not repeated). */
+export interface RegionOptions {
+  /** Blocks already translated (not repeated, except as this region's call return points). */
+  known?: (wasmPc: number) => boolean;
+  /** Whether a block reached by a taken jump is worth translating now (mixed mode: its
+   * branch-heat count); fall-throughs of included blocks always are. */
+  warm?: (wasmPc: number) => boolean;
+  /** Exits tail-call the translated regions they lead to (region-chain.ts). */
+  chain?: Omit<RegionChain, 'wasmPage'>;
+  maxBlocks?: number;
+  maxInsns?: number;
+}
+
+/** The region entered at `wasmPc` compiled into its own module (export `r0`); undefined if its
+ * first instruction must be interpreted. */
 export function readRegion(
   memory: WebAssembly.Memory,
   wasmPc: number,
-  known: (wasmPc: number) => boolean = () => false,
-  maxBlocks = MAX_REGION_BLOCKS,
-  maxInsns = MAX_BLOCK_INSTRUCTIONS,
+  options: RegionOptions = {},
 ): RegionCode | undefined {
+  const region = readRegionBlocks(memory, wasmPc, options);
+  if (!region) return undefined;
+  return { ...compileRegions([region]), blocks: region.starts };
+}
+
+/** The blocks of the region entered at `wasmPc`; undefined if its first instruction must be
+ * interpreted. */
+export function readRegionBlocks(
+  memory: WebAssembly.Memory,
+  wasmPc: number,
+  options: RegionOptions = {},
+): ReadRegion | undefined {
+  const {
+    known = () => false,
+    warm = () => true,
+    maxBlocks = MAX_REGION_BLOCKS,
+    maxInsns = MAX_BLOCK_INSTRUCTIONS,
+  } = options;
   const view = new DataView(memory.buffer);
   const first = readOne(view, wasmPc, maxInsns);
   if (!first) return undefined;
@@ -95,15 +148,19 @@ export function readRegion(
       // Blocks translated elsewhere are not repeated, except where this region's calls return:
       // with them the return (JALR) stays inside the region.
       if (known(target) && offset !== found[i]!.returnPoint) continue;
+      if (offset !== found[i]!.fallThrough && !warm(target)) {
+        seen.delete(target); // another block may fall through to it
+        continue;
+      }
       const block = readOne(view, target, maxInsns);
       if (block && found.length < maxBlocks) found.push(block);
     }
   }
-  const { wasm, fpuImports } = compileRegion(found);
+  const chain = options.chain && { ...options.chain, wasmPage: page };
   return {
-    wasm,
-    fpuImports,
-    blocks: found.map((f) => ({ wasmPc: page + f.start, instructions: f.insts.length })),
+    blocks: found,
+    ...(chain && { chain }),
+    starts: found.map((f) => ({ wasmPc: page + f.start, instructions: f.insts.length })),
   };
 }
 
@@ -113,7 +170,7 @@ export function readBlock(
   wasmPc: number,
   maxInsns = MAX_BLOCK_INSTRUCTIONS,
 ): RegionCode | undefined {
-  return readRegion(memory, wasmPc, () => false, 1, maxInsns);
+  return readRegion(memory, wasmPc, { maxBlocks: 1, maxInsns });
 }
 
 /** How many instructions from `wasmPc` the interpreter may run in one call where no block

@@ -13,12 +13,17 @@ export const JIT_STATUS_INTERPRET = 1;
 /** A store hit a page holding translated code: result >> 2 is its RAM page index. */
 export const JIT_STATUS_CODE_WRITE = 2;
 
-/** Parameters of every region function: (hb, dataKey, budget, entry block index) → status. */
+/** Parameters of every region function: (hb, dataKey, budget, entry block index, fetchKey) →
+ * status. The TLB keys are the CPU's (tlb_data_key, tlb_fetch_key); they only change in the
+ * interpreter. */
 export const PARAM_HB = 0;
 export const PARAM_KEY = 1;
 export const PARAM_BUDGET = 2;
 export const PARAM_ENTRY = 3;
-export const REGION_TYPE = { params: [i32, i32, i32, i32], results: [i32] } as const;
+export const PARAM_FETCH_KEY = 4;
+export const REGION_TYPE = { params: [i32, i32, i32, i32, i32], results: [i32] } as const;
+/** The dispatcher's export `chain`: a region's parameters and the table slot to tail-call. */
+export const CHAIN_TYPE = { params: [i32, i32, i32, i32, i32, i32], results: [i32] } as const;
 
 export class EmitContext {
   /** Virtual address of the page holding the region (HS_PC & ~0xfff at entry). */

@@ -64,6 +64,18 @@ export class FunctionBuilder {
     return this;
   }
 
+  /** Tail calls (return_call, return_call_indirect: WebAssembly's tail-call feature): the
+   * caller's frame is gone before the callee runs, so chains of such calls use no stack. */
+  returnCall(funcIndex: number): this {
+    return this.withIndex(0x12, funcIndex);
+  }
+  returnCallIndirect(typeIndex: number, tableIndex = 0): this {
+    this.code.push(0x13);
+    writeU32(this.code, typeIndex);
+    writeU32(this.code, tableIndex);
+    return this;
+  }
+
   /** Load or store with a byte `offset` (0..2^32-1) and alignment hint (≤ natural). */
   mem(op: MemOp, offset = 0, align = op.align): this {
     if (align > op.align) throw new RangeError('alignment above natural alignment');
