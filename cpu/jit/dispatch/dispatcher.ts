@@ -146,6 +146,7 @@ class DispatcherEmitter {
     // Poll interrupts and the control word every poll interval.
     b.localGet(this.since).i32Const(o.pollInterval).op(Op.i32_ge_s).if();
     b.i32Const(0).localSet(this.since);
+    b.i32Const(0).localSet(this.hot); // an interrupt may move pc: `hot` was about the old one
     this.callRun(0);
     this.returnIfExit();
     this.refreshKeys();
@@ -329,6 +330,7 @@ class DispatcherEmitter {
    * FENCE.I makes TypeScript drop every translation. */
   private step(): void {
     const { b, o } = this;
+    b.i32Const(0).localSet(this.hot); // it runs the instruction `hot` was about
     if (!o.storesTracked)
       b.i32Const(0)
         .mem(Mem.i64_load, o.hb + H.HS_PC)
