@@ -186,7 +186,7 @@ export class CodeCache {
   /** Translates the regions entered at `wasmPcs` (each block plus its static successors in the
    * same page worth translating) into one module and installs their entries in the hash. */
   translate(wasmPcs: readonly number[]): void {
-    if (this.pages.size > 0 && this.stats.regionsCompiled % 64 === 0) this.boundSize();
+    this.boundSize();
     const started = this.now();
     const regions: { wasmPc: number; record: PageRecord; region: ReadRegion }[] = [];
     const batchStarts = new Set<number>();
@@ -235,7 +235,7 @@ export class CodeCache {
       if (typeof run !== 'function') this.markUntranslatable(wasmPc);
       else this.install(wasmPc, record, region.starts, run);
     });
-    this.stats.modulesCompiled++;
+    if (exports) this.stats.modulesCompiled++;
     this.stats.wasmBytes += bytes;
     this.stats.compileMs += this.now() - started;
   }
