@@ -201,6 +201,7 @@ class RegionEmitter {
       b.localGet(PARAM_HB)
         .localGet(c.fLocal(r))
         .mem(Mem.i64_store, HS_F + r * 8);
+    b.localGet(c.base).localGet(c.exitPc).op(Op.i64_add).localSet(c.exitPc);
     b.localGet(PARAM_HB).localGet(c.exitPc).mem(Mem.i64_store, HS_PC);
     b.localGet(PARAM_HB).localGet(PARAM_HB).mem(Mem.i64_load, HS_MINSTRET);
     b.localGet(c.exitRetired).op(Op.i64_extend_i32_u, Op.i64_add).mem(Mem.i64_store, HS_MINSTRET);

@@ -132,11 +132,18 @@ export class EmitContext {
       .op(Op.i64_add);
   }
 
-  /** Leaves the function: `pushPc` gives the next pc, `retired` the instructions of the current
-   * block already done, `status` a constant or code pushing an i32. */
-  exit(pushPc: () => void, retired: number, status: number | (() => void)): void {
+  /** Leaves the function: `pc` is the next pc — a page offset, or code pushing a virtual
+   * address — `retired` the instructions of the current block already done, `status` a constant
+   * or code pushing an i32. exitPc holds the pc relative to `base` until the epilogue: an
+   * absolute constant would be `base + k`, which V8 hoists out of the loop for every exit of the
+   * region and keeps live across it (dozens of spilled values in a large region). */
+  exit(pc: number | (() => void), retired: number, status: number | (() => void)): void {
     const b = this.b;
-    pushPc();
+    if (typeof pc === 'number') b.i64Const(BigInt(pc));
+    else {
+      pc();
+      b.localGet(this.base).op(Op.i64_sub);
+    }
     b.localSet(this.exitPc);
     b.localGet(this.done);
     if (retired > 0) b.i32Const(retired).op(Op.i32_add);
@@ -160,7 +167,7 @@ export class EmitContext {
     const b = this.b;
     const k = blockIndex(offset);
     if (k === undefined) {
-      this.exit(() => this.pcAt(offset), retired, JIT_STATUS_END);
+      this.exit(offset, retired, JIT_STATUS_END);
       return;
     }
     b.localGet(this.done).i32Const(retired).op(Op.i32_add).localSet(this.done);
@@ -169,7 +176,7 @@ export class EmitContext {
       return;
     }
     b.localGet(this.done).localGet(PARAM_BUDGET).op(Op.i32_ge_u).if();
-    this.exit(() => this.pcAt(offset), 0, JIT_STATUS_END);
+    this.exit(offset, 0, JIT_STATUS_END);
     b.end();
     if (k === this.currentBlock) {
       b.br(b.openBlocks - this.selfLoopDepth);

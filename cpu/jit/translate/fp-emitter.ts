@@ -80,7 +80,7 @@ export class FpEmitter {
     const b = c.b;
     const dynamic = inst.kind === 'fp' && inst.rm === 7;
     b.localGet(dynamic ? c.dynBad : c.fpBad).if();
-    c.exit(() => c.pcAt(at.offset), at.index, JIT_STATUS_INTERPRET);
+    c.exit(at.offset, at.index, JIT_STATUS_INTERPRET);
     b.end();
     if (inst.kind === 'fload') {
       emitLoadAddress(c, inst.rs1, inst.imm, inst.size, at);

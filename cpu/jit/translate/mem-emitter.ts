@@ -38,7 +38,7 @@ export function emitTranslate(
   if (size > 1) b.i64Const(BigInt(size - 1)).op(Op.i64_add);
   b.i64Const(PAGE_MASK).op(Op.i64_and).localGet(c.key64).op(Op.i64_or, Op.i64_ne);
   b.if();
-  c.exit(() => c.pcAt(at.offset), at.index, JIT_STATUS_INTERPRET);
+  c.exit(at.offset, at.index, JIT_STATUS_INTERPRET);
   b.end();
 }
 
@@ -84,7 +84,7 @@ export function emitStore(
   b.atomic(Atomic.i32_load, JIT_CODE_BITMAP);
   b.i32Const(1).localGet(c.page).op(Op.i32_shl, Op.i32_and).if();
   c.exit(
-    () => c.pcAt(at.offset, BigInt(at.length)),
+    at.offset + at.length,
     at.index + 1,
     () => {
       b.localGet(c.page).i32Const(2).op(Op.i32_shl).i32Const(JIT_STATUS_CODE_WRITE).op(Op.i32_or);
