@@ -83,12 +83,8 @@ export function emitStore(
   b.localTee(c.page).i32Const(5).op(Op.i32_shr_u).i32Const(2).op(Op.i32_shl);
   b.atomic(Atomic.i32_load, JIT_CODE_BITMAP);
   b.i32Const(1).localGet(c.page).op(Op.i32_shl, Op.i32_and).if();
-  c.exit(
-    at.offset + at.length,
-    at.index + 1,
-    () => {
-      b.localGet(c.page).i32Const(2).op(Op.i32_shl).i32Const(JIT_STATUS_CODE_WRITE).op(Op.i32_or);
-    },
-  );
+  c.exit(at.offset + at.length, at.index + 1, () => {
+    b.localGet(c.page).i32Const(2).op(Op.i32_shl).i32Const(JIT_STATUS_CODE_WRITE).op(Op.i32_or);
+  });
   b.end();
 }
