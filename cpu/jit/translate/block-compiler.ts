@@ -1,13 +1,12 @@
 // Compiles a region — the blocks of one 4 KiB page reachable from an entry — into ONE WASM
-// function `r(hb, dataKey, budget, entry) → status` (JIT_STATUS_*). A `loop` around a `br_table`
-// over block indices lets blocks jump to each other inside the function (branches and JALs whose
-// target is a block of the region), so guest registers stay in WASM locals across the region:
-// loaded once at entry, written back once by the single epilogue. The budget is checked at every
-// jump between blocks, so a loop inside the region still returns to the dispatcher in time to
-// poll interrupts. pc values are relative to the page of HS_PC at entry, so the code is position
-// independent and cached by physical address; privilege and translation mode come in with
-// `dataKey`. Every exit leaves pc, instret and registers precise: the interpreter can take over
-// at any instruction.
+// function `r(hb, dataKey, budget, entry, fetchKey) → status` (JIT_STATUS_*). Blocks jump to each
+// other inside the function along the guest's own loops (region-flow.ts), so guest registers
+// stay in WASM locals across the region: loaded once at entry, written back once by the single
+// epilogue. The budget is checked at every jump back, so a loop inside the region still returns
+// to the dispatcher in time to poll interrupts. pc values are relative to the page of HS_PC at
+// entry, so the code is position independent and cached by physical address; privilege and
+// translation mode come in with `dataKey`. Every exit leaves pc, instret and registers precise:
+// the interpreter can take over at any instruction.
 import { Mem, ModuleBuilder, Op, type FunctionBuilder } from '../wasm-emitter';
 import type { Inst } from './decode';
 import { BRANCH_OPS, LOAD_OPS, STORE_OPS } from './op-tables';
@@ -15,7 +14,6 @@ import { collectRegisterUse, isFp } from './block-analysis';
 import {
   EmitContext,
   JIT_STATUS_END,
-  PARAM_ENTRY,
   PARAM_HB,
   PARAM_KEY,
   REGION_TYPE,
@@ -25,6 +23,7 @@ import { emitAlu } from './int-emitter';
 import { emitLoadAddress, emitStore, type InstPlace } from './mem-emitter';
 import { FpEmitter, fpuFunction, fpuSignature, TAKE_FLAGS } from './fp-emitter';
 import { emitChainOrReturn, type RegionChain } from './region-chain';
+import { RegionFlow } from './region-flow';
 import { HS_FCSR, HS_MINSTRET, HS_MSTATUS, HS_PC, HS_F, HS_X } from '../../layout/hart-state';
 import { WASM_MAX_PAGES } from '../../layout/wasm-memory';
 
@@ -163,32 +162,39 @@ class RegionEmitter {
       b.localTee(c.fastStaticRm).localGet(c.frm).op(Op.i32_eqz, Op.i32_and);
       b.localSet(c.fastDynamicRm);
     }
-    b.localGet(PARAM_ENTRY).localSet(c.next);
     b.block();
     c.exitDepth = b.openBlocks;
-    b.loop();
-    c.loopDepth = b.openBlocks;
-    const n = this.blocks.length;
-    for (let k = 0; k < n; k++) b.block();
-    b.localGet(c.next).brTable(
-      Array.from({ length: n }, (_, k) => k),
-      0,
-    );
-    c.blockCount = n;
+    const returns = new Set<number>();
     this.blocks.forEach((block, k) => {
-      b.end(); // code of this block follows the end of its dispatch label
-      c.currentBlock = k;
-      b.loop(); // target of jumps back to the block itself
-      c.selfLoopDepth = b.openBlocks;
-      this.emitBlock(block);
-      b.end();
+      if (block.insts[block.insts.length - 1]!.inst.kind === 'jalr') returns.add(k);
     });
-    b.end().end();
+    const successors = this.blocks.map((block) => this.successors(block));
+    c.flow = new RegionFlow(b, c.next, successors, returns);
+    c.flow.emit((k) => {
+      c.currentBlock = k;
+      this.emitBlock(this.blocks[k]!);
+    });
+    b.end();
     this.epilogue(
       use.xw,
       use.fw,
       insts.some((i) => i.kind === 'fp'),
     );
+  }
+
+  /** The blocks of the region `block` may continue at, the one to lay out right after it last:
+   * a branch's fall-through, unless the branch goes back — then, most likely, the body of a loop
+   * whose test is at its bottom, which belongs right after the test. */
+  private successors(block: DecodedBlock): number[] {
+    const { inst, offset, length } = block.insts[block.insts.length - 1]!;
+    let offsets: number[];
+    if (inst.kind === 'branch') {
+      const taken = offset + Number(inst.imm);
+      offsets = taken < offset ? [offset + length, taken] : [taken, offset + length];
+    } else if (inst.kind === 'jal') offsets = [offset + Number(inst.imm)];
+    else if (inst.kind === 'jalr') offsets = this.returnPoints;
+    else offsets = [block.endOffset];
+    return offsets.map((o) => this.indexOf.get(o)).filter((k) => k !== undefined);
   }
 
   private epilogue(xw: number[], fw: number[], takeFlags: boolean): void {

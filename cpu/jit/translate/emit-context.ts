@@ -3,6 +3,7 @@
 // function with a status; the single epilogue writes registers, pc and instret back) and
 // `transfer` (continue at another block of the region when the budget allows, else exit).
 import { FunctionBuilder, Op, ValType } from '../wasm-emitter';
+import type { RegionFlow } from './region-flow';
 
 const { i32, i64 } = ValType;
 
@@ -59,13 +60,11 @@ export class EmitContext {
   private readonly f64Locals: number[] = [];
   private readonly xLocals = new Map<number, number>();
   private readonly fLocals = new Map<number, number>();
-  /** openBlocks of the builder just inside the epilogue block and the dispatch loop. */
+  /** openBlocks of the builder just inside the epilogue block. */
   exitDepth = 0;
-  loopDepth = 0;
-  /** Blocks in the region, the one being emitted and the depth of its own loop label. */
-  blockCount = 0;
+  /** The branches between the region's blocks, and the block being emitted. */
+  flow!: RegionFlow;
   currentBlock = 0;
-  selfLoopDepth = 0;
 
   constructor(readonly b: FunctionBuilder) {
     this.base = b.addLocal(i64);
@@ -154,11 +153,9 @@ export class EmitContext {
     b.br(b.openBlocks - this.exitDepth);
   }
 
-  /** Control goes to page offset `offset` after `retired` instructions of the current block.
-   * Inside the region: a forward jump is a plain `br` to the target's label (the blocks are laid
-   * out in order, each nested in the labels of the later ones); a jump back to the block itself
-   * is a `br` to its own loop; any other backward jump goes through the dispatch `br_table`.
-   * Backward jumps check the budget first (only they can repeat code). Elsewhere: exit. */
+  /** Control goes to page offset `offset` after `retired` instructions of the current block:
+   * a branch to its block if the region has one (region-flow.ts), else an exit. A jump back
+   * checks the budget first (only those can repeat code). */
   transfer(
     offset: number,
     retired: number,
@@ -171,19 +168,12 @@ export class EmitContext {
       return;
     }
     b.localGet(this.done).i32Const(retired).op(Op.i32_add).localSet(this.done);
-    if (k > this.currentBlock) {
-      b.br(b.openBlocks - (this.loopDepth + this.blockCount - k));
-      return;
+    if (this.flow.isBackward(this.currentBlock, k)) {
+      b.localGet(this.done).localGet(PARAM_BUDGET).op(Op.i32_ge_u).if();
+      this.exit(offset, 0, JIT_STATUS_END);
+      b.end();
     }
-    b.localGet(this.done).localGet(PARAM_BUDGET).op(Op.i32_ge_u).if();
-    this.exit(offset, 0, JIT_STATUS_END);
-    b.end();
-    if (k === this.currentBlock) {
-      b.br(b.openBlocks - this.selfLoopDepth);
-      return;
-    }
-    b.i32Const(k).localSet(this.next);
-    b.br(b.openBlocks - this.loopDepth);
+    this.flow.jump(this.currentBlock, k);
   }
 
   private local(map: Map<number, number>, r: number): number {
