@@ -1,5 +1,5 @@
 // Regions compiled as one function: a loop over several blocks (forward branches, a forward
-// jump, a backward branch through the dispatch table) runs without returning to the dispatcher,
+// jump, a backward branch to the loop's header) runs without returning to the dispatcher,
 // and a budget that runs out inside it stops at a block boundary with pc, registers and instret
 // exactly where the interpreter is after the same number of instructions. Regions in different
 // pages tail-call each other (translate/region-chain.ts) without the dispatcher either.
