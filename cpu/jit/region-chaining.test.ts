@@ -9,6 +9,7 @@ import {
   createTestMachine,
   cpuModule,
   CPU_BUILD_TIMEOUT_MS,
+  integerState,
   RAM_BASE,
   type TestMachine,
 } from '../test-support/machine.node';
@@ -36,12 +37,6 @@ async function machineWithLoop(): Promise<TestMachine> {
   m.code(RAM_BASE, LOOP);
   return m;
 }
-
-const state = (m: TestMachine): bigint[] => [
-  m.harts[0]!.pc,
-  m.harts[0]!.instret,
-  ...Array.from({ length: 32 }, (_, r) => m.harts[0]!.x(r)),
-];
 
 describe('regions with chained blocks', () => {
   beforeAll(async () => {
@@ -74,7 +69,7 @@ describe('regions with chained blocks', () => {
       const ahead = jitMachine.harts[0]!.instret - reference.harts[0]!.instret;
       expect(ahead).toBeGreaterThanOrEqual(0n);
       if (ahead > 0n) reference.run(Number(ahead));
-      expect(state(jitMachine)).toEqual(state(reference));
+      expect(integerState(jitMachine)).toEqual(integerState(reference));
     }
     expect(jitMachine.harts[0]!.x(a0)).toBe(BigInt((ITERATIONS / 2) ** 2));
   });
@@ -117,7 +112,7 @@ describe('regions with chained blocks', () => {
     const jit = new JitHart(jitMachine.cpus[0]!, jitMachine.memory, 0);
     for (let i = 0; i < 100 && jitMachine.harts[0]!.pc !== end; i++) jit.run(1_000_000);
     reference.run(Number(jitMachine.harts[0]!.instret));
-    expect(state(jitMachine)).toEqual(state(reference));
+    expect(integerState(jitMachine)).toEqual(integerState(reference));
     expect(jitMachine.harts[0]!.x(a0)).toBe(BigInt(3 * calls));
     const s = jit.stats;
     expect(s.translatedInstructions).toBeGreaterThan(5 * calls);

@@ -110,3 +110,9 @@ export async function createTestMachine(options: TestMachineOptions = {}): Promi
     run: (budget, hart = 0) => cpus[hart]!.run(hart, budget),
   };
 }
+
+/** pc, instret and x0–x31 of hart 0: what a JIT run must leave exactly as the interpreter does. */
+export function integerState(m: TestMachine): bigint[] {
+  const h = m.harts[0]!;
+  return [h.pc, h.instret, ...Array.from({ length: 32 }, (_, r) => h.x(r))];
+}
