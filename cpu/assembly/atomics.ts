@@ -8,7 +8,7 @@ import * as S from './state';
 import * as B from './bits';
 import * as M from './mmu';
 import { raise, illegal, trapPending } from './trap';
-import { loadAddr, noteRamStore, storeAddr } from './memory';
+import { loadAddr, noteRamStore, storeAddr, storeTlbFill } from './memory';
 import { sext32 } from './muldiv';
 import { HS_RESERVATION_ADDR, HS_RESERVATION_VALUE } from '../layout/hart-state';
 import { MACHINE_CONFIG_BASE, MAX_HARTS } from '../layout/wasm-memory';
@@ -31,7 +31,8 @@ function atomicAddr(va: u64, size: u64, isLoad: bool): usize {
     M.accessFault(access, va);
     return 0;
   }
-  M.tlbFill(isLoad ? S.tlbLoad : S.tlbStore, va, pa, M.dataKey);
+  if (isLoad) M.tlbFill(S.tlbLoad, va, pa, M.dataKey);
+  else storeTlbFill(va, pa); // the AMO's own noteRamStore still invalidates code it hits
   return M.ramWasm(pa);
 }
 

@@ -223,9 +223,11 @@ export function execute(i: u32, pc: u64, next: u64): u64 {
       return taken ? pc + immB(i) : next;
     }
     case 0x0f:
-      // FENCE orders nothing extra here (every access is sequentially consistent in WASM);
-      // FENCE.I needs nothing because fetch reads guest RAM directly (no decoded-code cache).
+      // FENCE orders nothing extra here (every access is sequentially consistent in WASM).
+      // FENCE.I: fetch reads guest RAM directly and the decode cache is keyed by content; only
+      // pages the JIT may have read under another hart's store are left (memory.ts).
       if (f3 > 1) illegal();
+      else if (f3 == 1) Mem.fenceInstructions();
       return next;
     case 0x2f:
       execAmo(i);

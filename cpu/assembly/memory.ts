@@ -12,9 +12,10 @@ import {
 } from '../layout/hart-state';
 import { CLINT_BASE, CLINT_SIZE } from '../layout/memory-map';
 import {
-  GUEST_RAM_WASM_BASE, JIT_CODE_BITMAP, JIT_CODE_GENERATION, JIT_PAGE_VERSIONS,
-  JIT_PAGE_VERSION_MASK,
+  GUEST_RAM_WASM_BASE, JIT_CODE_BITMAP, JIT_CODE_BITMAP_SIZE, JIT_CODE_GENERATION, JIT_PAGE_VERSIONS,
+  JIT_PAGE_VERSION_MASK, JIT_STORE_RACES, MACHINE_CONFIG_BASE, MAX_HARTS,
 } from '../layout/wasm-memory';
+import { CFG_NUM_HARTS } from '../layout/machine-config';
 import { EXIT_STOP_REQUESTED } from '../layout/exit-reasons';
 import { trapPending } from './trap';
 
@@ -68,44 +69,53 @@ const BITMAP_BIAS: usize = <usize>JIT_CODE_BITMAP - ((<usize>GUEST_RAM_WASM_BASE
 }
 @inline export function sb(va: u64, v: u64): void {
   const a = storeAddr(va, 1);
-  if (a) {
-    store<u8>(a, <u8>v);
-    noteRamStore(a);
-  } else storeSlow(va, 1, v);
+  if (a) store<u8>(a, <u8>v);
+  else storeSlow(va, 1, v);
 }
 @inline export function sh(va: u64, v: u64): void {
   const a = storeAddr(va, 2);
-  if (a) {
-    store<u16>(a, <u16>v);
-    noteRamStore(a);
-  } else storeSlow(va, 2, v);
+  if (a) store<u16>(a, <u16>v);
+  else storeSlow(va, 2, v);
 }
 @inline export function sw(va: u64, v: u64): void {
   const a = storeAddr(va, 4);
-  if (a) {
-    store<u32>(a, <u32>v);
-    noteRamStore(a);
-  } else storeSlow(va, 4, v);
+  if (a) store<u32>(a, <u32>v);
+  else storeSlow(va, 4, v);
 }
 @inline export function sd(va: u64, v: u64): void {
   const a = storeAddr(va, 8);
-  if (a) {
-    store<u64>(a, v);
-    noteRamStore(a);
-  } else storeSlow(va, 8, v);
+  if (a) store<u64>(a, v);
+  else storeSlow(va, 8, v);
 }
 
 /**
- * Store hook for the JIT (cpu/jit/README.md): after every write to RAM at wasm address `a` (an
- * access never crosses a page here), a set bit in the shared code bitmap means translated code
- * may exist on that page: clear it and bump the page's version so every hart's translation cache
- * drops the page at its next lookup. One load and a bit test when no code is there.
+ * Store hook for the JIT (cpu/jit/README.md, "Self-modifying code"): after a write to RAM at wasm
+ * address `a` (an access never crosses a page here) on the store SLOW path, a set bit in the
+ * shared code bitmap means translated code may exist on that page: clear it and bump the page's
+ * version so every hart's translation cache drops the page at its next lookup.
+ *
+ * The fast path (a store TLB hit) needs no check: the store TLB never holds a page whose bit is
+ * set. storeTlbFill() refuses such pages, and the JIT clears every hart's store TLB entries for a
+ * page when it sets its bit (cpu/jit/store-tlb-shootdown.ts) — as QEMU's TLB_NOTDIRTY does.
  */
 @inline export function noteRamStore(a: usize): void {
   // RAM starts 2 MiB-aligned, so the bitmap word of (a - RAM base) >> 12 is at a fixed offset
   // plus (a >> 17) * 4, and WASM shifts take the bit index (a >> 12) & 31 modulo 32 by themselves.
   const word = atomic.load<u32>(((a >>> 15) & ~(<usize>3)) + BITMAP_BIAS);
   if (((word >>> <u32>(a >>> 12)) & 1) != 0) codeWritten(<u32>((a - GUEST_RAM_WASM_BASE) >>> 12));
+}
+
+/**
+ * Store TLB fill for RAM page `pa` at `va`, unless the page holds code. The delta is written
+ * first and the tag with a sequentially consistent store, then the bitmap is read again: against
+ * the JIT setting the bit and then scanning the TLBs (Dekker), either the scan sees this entry
+ * and clears it, or this read sees the bit and the entry is dropped here.
+ */
+export function storeTlbFill(va: u64, pa: u64): void {
+  const e = S.tlbStore + <usize>(((va >> 12) & 255) << 4);
+  store<u64>(e, (pa & PAGE_MASK) - S.RAM_PHYS + S.RAM_WASM - (va & PAGE_MASK), 8);
+  atomic.store<u64>(e, (va & PAGE_MASK) | M.dataKey);
+  if (codePageMarked(M.ramWasm(pa))) atomic.store<u64>(e, 0); // tag 0 never matches: epoch >= 1
 }
 
 /** Whether the code bitmap marks the RAM page holding wasm address `a` (the JIT knows code
@@ -122,6 +132,35 @@ function codeWritten(page: u32): void {
   if ((old & bit) == 0) return; // another writer got here first
   atomic.add<u32>(<usize>JIT_PAGE_VERSIONS + (<usize>(page & JIT_PAGE_VERSION_MASK) << 2), 1);
   atomic.add<u32>(<usize>JIT_CODE_GENERATION, 1);
+}
+
+/**
+ * FENCE.I: fetches after it must see every store the guest ordered before it — including a
+ * store of another hart that may have gone through a store TLB entry the JIT was clearing
+ * while it read that page's code (JIT_STORE_RACES, cpu/jit/store-tlb-shootdown.ts). Invalidate
+ * those pages (the racing hart clears its word itself once past the store). Nothing to do
+ * otherwise: fetch reads guest RAM directly, and every other store is tracked.
+ */
+export function fenceInstructions(): void {
+  let n = load<i32>(MACHINE_CONFIG_BASE + CFG_NUM_HARTS);
+  if (n < 1 || n > MAX_HARTS) n = MAX_HARTS;
+  for (let h = 0; h < n; h++) {
+    const raced = atomic.load<i32>(<usize>JIT_STORE_RACES + (<usize>h << 2));
+    if (raced > 0) codeWritten(<u32>(raced - 1));
+    else if (raced < 0) allCodeWritten();
+  }
+}
+
+/** Every page marked in the code bitmap was written (several raced pages were lost). */
+function allCodeWritten(): void {
+  for (let w: u32 = 0; w < <u32>(JIT_CODE_BITMAP_SIZE >>> 2); w++) {
+    let bits = atomic.load<u32>(<usize>JIT_CODE_BITMAP + (<usize>w << 2));
+    while (bits != 0) {
+      const bit = ctz(bits);
+      codeWritten((w << 5) | bit);
+      bits &= bits - 1;
+    }
+  }
 }
 
 /** Tells the JIT dispatcher that this CPU's store path invalidates translated pages itself. */
@@ -178,10 +217,10 @@ export function storeSlow(va: u64, size: u64, v: u64): void {
   const pa = M.translate(va, B.ACCESS_STORE);
   if (trapPending) return;
   if (M.inRam(pa, size)) {
-    M.tlbFill(S.tlbStore, va, pa, M.dataKey);
     const a = M.ramWasm(pa);
     writeRam(a, size, v);
     noteRamStore(a);
+    storeTlbFill(va, pa);
     return;
   }
   ioWrite(pa, size, v, va);

@@ -1,6 +1,7 @@
 // The interpreter's store hook for the JIT (memory.ts noteRamStore, atomics.ts): every kind of RAM
 // write into a page whose code-bitmap bit is set clears the bit and bumps the page's version and
-// the code generation, on the TLB fast path and on the slow path alike; other pages are untouched.
+// the code generation, whether the store TLB was cold or warm before the page was marked (the
+// JIT's marking clears the entries: cpu/jit/store-tlb-shootdown.ts); other pages are untouched.
 import { describe, it, expect, beforeAll } from 'vitest';
 import {
   createTestMachine,
@@ -16,6 +17,7 @@ import {
   JIT_CODE_GENERATION,
   JIT_PAGE_VERSIONS,
 } from '../layout/wasm-memory';
+import { markCodePage } from '../jit/store-tlb-shootdown';
 
 beforeAll(() => cpuModule(), CPU_BUILD_TIMEOUT_MS);
 
@@ -44,7 +46,7 @@ const PROGRAM = [
 function words(m: TestMachine) {
   const w = new Int32Array(m.memory.buffer);
   return {
-    mark: (page: number) => (w[(JIT_CODE_BITMAP >> 2) + (page >>> 5)]! |= 1 << (page & 31)),
+    mark: (page: number) => markCodePage(w, page, 0),
     bit: (page: number) => (w[(JIT_CODE_BITMAP >> 2) + (page >>> 5)]! >>> (page & 31)) & 1,
     version: (page: number) => w[(JIT_PAGE_VERSIONS >> 2) + page]!,
     generation: () => w[JIT_CODE_GENERATION >> 2]!,

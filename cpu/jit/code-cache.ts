@@ -6,7 +6,7 @@
 // dropStalePages() then forgets that page's blocks, hash entries and table slots.
 import { GUEST_RAM_WASM_BASE } from '../layout/wasm-memory';
 import * as J from './jit-layout';
-import { markWritten } from './code-bitmap';
+import { markCodePage } from './store-tlb-shootdown';
 import { BRANCH_HEAT_TRANSLATED, branchHeatWord, setBranchHeat } from './branch-heat';
 import {
   interpretableRun,
@@ -40,8 +40,11 @@ export interface CacheStats {
 export interface CodeCacheOptions {
   /** Visits a block start needs before it is translated (0: translate on first visit). */
   threshold: number;
-  /** The CPU's own store path invalidates translated pages (jit_tracks_code_stores). */
+  /** The CPU's own store path invalidates translated pages (jit_tracks_code_stores), and its
+   * store TLB refuses pages marked as code. */
   storesTracked: boolean;
+  /** The hart this cache belongs to. */
+  hart: number;
   /** Clock for compile-time stats (ms); portable code has no `performance` type. */
   now?: () => number;
 }
@@ -93,6 +96,7 @@ export class CodeCache {
 
   private readonly threshold: number;
   private readonly storesTracked: boolean;
+  private readonly hart: number;
   private readonly now: () => number;
 
   constructor(
@@ -104,6 +108,7 @@ export class CodeCache {
   ) {
     this.threshold = options.threshold;
     this.storesTracked = options.storesTracked;
+    this.hart = options.hart;
     this.now = options.now ?? Date.now;
     this.words = new Int32Array(memory.buffer);
     this.fpu = cpuExports as Record<string, unknown>;
@@ -268,11 +273,6 @@ export class CodeCache {
     this.hash.install(wasmPc, blockValue(slot, 0));
   }
 
-  /** A store (seen by a translated block) hit page `page` (RAM page index) holding code. */
-  codeWritten(page: number): void {
-    markWritten(this.words, page);
-  }
-
   /** Forget everything (FENCE.I without the store hook, snapshot restore, cache full). */
   flush(): void {
     this.stats.flushes++;
@@ -340,8 +340,10 @@ export class CodeCache {
     let entry = this.pages.get(page);
     if (!entry) {
       // Mark the page BEFORE reading its code, so a racing store either is seen by the read or
-      // finds the bit set and bumps the version recorded here.
-      Atomics.or(this.words, (J.JIT_CODE_BITMAP >> 2) + (page >>> 5), 1 << (page & 31));
+      // finds the bit set and bumps the version recorded here. With the CPU's store hook its
+      // store TLBs must not map the page any more (store-tlb-shootdown.ts).
+      if (this.storesTracked) markCodePage(this.words, page, this.hart);
+      else Atomics.or(this.words, (J.JIT_CODE_BITMAP >> 2) + (page >>> 5), 1 << (page & 31));
       const version = Atomics.load(
         this.words,
         (J.JIT_PAGE_VERSIONS >> 2) + (page & J.JIT_PAGE_VERSION_MASK),

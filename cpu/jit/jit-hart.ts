@@ -2,7 +2,7 @@
 // it polls interrupts with run(hart, 0), calls translated regions through a table and lets the
 // interpreter run everything else (system, CSR, atomics, TLB misses, MMIO, traps). TypeScript
 // only answers the dispatcher's requests: translate a region, install a hash entry, invalidate
-// pages written by a store, flush.
+// pages written by a store (or raced by one, store-tlb-shootdown.ts), flush.
 import type { CpuExports } from '../loader';
 import { HART_STATE_BASE, HART_STRIDE, MACHINE_CONFIG_BASE } from '../layout/wasm-memory';
 import { CFG_NUM_HARTS, CFG_POLL_INTERVAL } from '../layout/machine-config';
@@ -10,6 +10,7 @@ import { CodeCache, TRACKED_BATCH } from './code-cache';
 import { buildDispatcher } from './dispatch/dispatcher';
 import { DispatchHash } from './dispatch/dispatch-hash';
 import * as D from './dispatch/dispatch-layout';
+import { takeStoreRace } from './store-tlb-shootdown';
 
 export interface JitStats {
   /** Instructions retired inside translated code. */
@@ -51,6 +52,7 @@ export class JitHart {
   readonly storesTracked: boolean;
   private readonly hash: DispatchHash;
   private readonly dispatch: (budget: number) => number;
+  private readonly words: Int32Array;
   private dispatcherExits = 0;
   private faults = 0;
 
@@ -60,7 +62,7 @@ export class JitHart {
     private readonly hart: number,
     options: JitOptions = {},
   ) {
-    const words = new Int32Array(memory.buffer);
+    const words = (this.words = new Int32Array(memory.buffer));
     const interval = words[(MACHINE_CONFIG_BASE + CFG_POLL_INTERVAL) >> 2]!;
     const harts = words[(MACHINE_CONFIG_BASE + CFG_NUM_HARTS) >> 2]!;
     const exported = cpu as unknown as {
@@ -74,6 +76,7 @@ export class JitHart {
     this.cache = new CodeCache(memory, cpu, this.hash, {
       threshold,
       storesTracked: this.storesTracked,
+      hart,
       ...(options.now && { now: options.now }),
     });
     this.hash.generation = this.cache.dropStalePages();
@@ -131,7 +134,11 @@ export class JitHart {
       let result: number;
       try {
         result = this.dispatch(left);
-        if (result >= 0) return result;
+        if (result >= 0) {
+          // Before the VMM sees the exit (an SBI call may send an IPI): past any store.
+          if (this.storesTracked) takeStoreRace(this.words, this.hart);
+          return result;
+        }
         this.dispatcherExits++;
         left = this.hash.left;
         this.answer(result, this.hash.arg);
@@ -154,8 +161,8 @@ export class JitHart {
       case D.DISPATCH_TRANSLATE:
         this.cache.hot(arg);
         break;
-      case D.DISPATCH_CODE_WRITE:
-        this.cache.codeWritten(arg);
+      case D.DISPATCH_STORE_RACE:
+        takeStoreRace(this.words, this.hart);
         this.hash.generation = this.cache.dropStalePages();
         break;
       case D.DISPATCH_GENERATION:

@@ -21,6 +21,11 @@ export const JIT_BRANCH_HEAT_MASK = 65535;
 export const JIT_BRANCH_HEAT_MULTIPLIER = 2654435761;
 /** i32: bumped after any page version changes, so caches rescan only when something changed. */
 export const JIT_CODE_GENERATION = 1835008;
+/** i32 per hart (MAX_HARTS of them): a RAM page + 1 (-1: several) whose code-bitmap bit was set
+ * while this hart's store TLB still mapped it (store-tlb-shootdown.ts): one of its stores may
+ * have been under way. The hart invalidates the page once it is past that store; FENCE.I on
+ * any hart (cpu/assembly/memory.ts) invalidates it too. */
+export const JIT_STORE_RACES = 1835040;
 /** End of the JIT region (must stay <= GUEST_RAM_WASM_BASE). */
 export const JIT_REGION_END = 1835072;
 /** Per-hart dispatch areas of the WASM dispatcher (cpu/jit/dispatch/), from here to guest RAM:

@@ -93,12 +93,16 @@ describe('shared layout', () => {
 
   it("the JIT words the interpreter's store hook uses match the JIT's own layout", () => {
     expect(W.JIT_CODE_BITMAP).toBe(J.JIT_CODE_BITMAP);
+    expect(W.JIT_CODE_BITMAP_SIZE).toBe(J.JIT_CODE_BITMAP_SIZE);
     expect(W.JIT_PAGE_VERSIONS).toBe(J.JIT_PAGE_VERSIONS);
     expect(W.JIT_PAGE_VERSION_MASK).toBe(J.JIT_PAGE_VERSION_MASK);
     expect(W.JIT_BRANCH_HEAT).toBe(J.JIT_BRANCH_HEAT);
     expect(W.JIT_BRANCH_HEAT_MASK).toBe(J.JIT_BRANCH_HEAT_MASK);
     expect(W.JIT_BRANCH_HEAT_MULTIPLIER).toBe(J.JIT_BRANCH_HEAT_MULTIPLIER);
     expect(W.JIT_CODE_GENERATION).toBe(J.JIT_CODE_GENERATION);
+    expect(W.JIT_STORE_RACES).toBe(J.JIT_STORE_RACES);
+    expect(J.JIT_STORE_RACES + W.MAX_HARTS * 4).toBeLessThanOrEqual(J.JIT_REGION_END);
+    expect(J.JIT_STORE_RACES).toBeGreaterThanOrEqual(J.JIT_CODE_GENERATION + 4);
     // The bitmap covers every RAM page a machine can have, and the region ends below RAM.
     expect(J.JIT_CODE_BITMAP_SIZE * 8 * 4096).toBeGreaterThanOrEqual(
       W.WASM_MAX_PAGES * W.WASM_PAGE_SIZE - W.GUEST_RAM_WASM_BASE,

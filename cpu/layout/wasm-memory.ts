@@ -31,8 +31,10 @@ export const GUEST_RAM_PHYS_BASE = 2147483648;
 export const WASM_MIN_PAGES = 32;
 /** JIT words in the gap between the hart blocks and guest RAM (the same values as
  * cpu/jit/jit-layout.ts, checked by layout.test.ts). JIT_CODE_BITMAP: one bit per 4 KiB RAM page,
- * "translated code may exist here"; the interpreter's store path checks it after every RAM write. */
+ * "translated code may exist here"; the interpreter's store slow path checks it (no store TLB entry
+ * maps a marked page: cpu/jit/store-tlb-shootdown.ts). */
 export const JIT_CODE_BITMAP = 1179648;
+export const JIT_CODE_BITMAP_SIZE = 131072;
 /** u32 per page-hash slot (page & JIT_PAGE_VERSION_MASK), bumped on a store into code. */
 export const JIT_PAGE_VERSIONS = 1310720;
 export const JIT_PAGE_VERSION_MASK = 65535;
@@ -44,3 +46,7 @@ export const JIT_BRANCH_HEAT_MASK = 65535;
 export const JIT_BRANCH_HEAT_MULTIPLIER = 2654435761;
 /** i32 bumped after any page version changes. */
 export const JIT_CODE_GENERATION = 1835008;
+/** i32 per hart: a RAM page (+1; -1 = several) whose code-bitmap bit was set while this hart's
+ * store TLB still mapped it, so a store of this hart may have landed after the page was read
+ * for translation (cpu/jit/store-tlb-shootdown.ts). FENCE.I invalidates such pages. */
+export const JIT_STORE_RACES = 1835040;

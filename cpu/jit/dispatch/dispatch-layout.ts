@@ -29,7 +29,7 @@ export const MAX_COLD_COUNT = (1 << COUNT_BITS) - 1;
 /** Results of dispatch(): >= 0 is an EXIT_* reason of run(); negative asks TypeScript for help. */
 export const DISPATCH_MISS = -1; // no hash entry for the wasm pc in HDR_ARG
 export const DISPATCH_TRANSLATE = -2; // code at HDR_ARG became hot (or mode always)
-export const DISPATCH_CODE_WRITE = -3; // a translated store hit code page HDR_ARG
+export const DISPATCH_STORE_RACE = -3; // JIT_STORE_RACES holds a page for this hart
 export const DISPATCH_FLUSH = -4; // FENCE.I or a trap in an interpreter batch (stores untracked)
 export const DISPATCH_GENERATION = -5; // some hart wrote into translated code
 

@@ -9,13 +9,8 @@ import { Atomic, Mem, ModuleBuilder, Op, ValType, type FunctionBuilder } from '.
 import * as H from '../../layout/hart-state';
 import { GUEST_RAM_WASM_BASE, WASM_MAX_PAGES } from '../../layout/wasm-memory';
 import { EXIT_JIT_HOT } from '../../layout/exit-reasons';
-import { JIT_CODE_BITMAP, JIT_CODE_GENERATION } from '../jit-layout';
-import {
-  JIT_STATUS_CODE_WRITE,
-  JIT_STATUS_INTERPRET,
-  REGION_TYPE,
-  CHAIN_TYPE,
-} from '../translate/block-compiler';
+import { JIT_CODE_BITMAP, JIT_CODE_GENERATION, JIT_STORE_RACES } from '../jit-layout';
+import { JIT_STATUS_INTERPRET, REGION_TYPE, CHAIN_TYPE } from '../translate/block-compiler';
 import * as D from './dispatch-layout';
 
 const { i32, i64 } = ValType;
@@ -159,6 +154,14 @@ class DispatcherEmitter {
       .if();
     this.leave(() => b.i32Const(D.DISPATCH_GENERATION));
     b.end();
+    if (o.storesTracked) {
+      // A page was marked as code while this hart's store TLB mapped it: it is past that store.
+      b.i32Const(0)
+        .atomic(Atomic.i32_load, JIT_STORE_RACES + 4 * o.hart)
+        .if();
+      this.leave(() => b.i32Const(D.DISPATCH_STORE_RACE));
+      b.end();
+    }
     // Physical pc through the fetch TLB; a miss is one interpreter step (which fills it).
     b.i32Const(0)
       .mem(Mem.i64_load, o.hb + H.HS_PC)
@@ -212,9 +215,6 @@ class DispatcherEmitter {
     b.localGet(this.st).i32Const(3).op(Op.i32_and).localTee(this.r);
     b.i32Const(JIT_STATUS_INTERPRET).op(Op.i32_eq).if();
     this.step();
-    b.end();
-    b.localGet(this.r).i32Const(JIT_STATUS_CODE_WRITE).op(Op.i32_eq).if();
-    this.request(D.DISPATCH_CODE_WRITE, () => b.localGet(this.st).i32Const(2).op(Op.i32_shr_u));
     b.end();
     this.continue();
   }

@@ -27,13 +27,7 @@ import { RegionFlow } from './region-flow';
 import { HS_FCSR, HS_MINSTRET, HS_MSTATUS, HS_PC, HS_F, HS_X } from '../../layout/hart-state';
 import { WASM_MAX_PAGES } from '../../layout/wasm-memory';
 
-export {
-  JIT_STATUS_END,
-  JIT_STATUS_INTERPRET,
-  JIT_STATUS_CODE_WRITE,
-  REGION_TYPE,
-  CHAIN_TYPE,
-} from './emit-context';
+export { JIT_STATUS_END, JIT_STATUS_INTERPRET, REGION_TYPE, CHAIN_TYPE } from './emit-context';
 
 export interface BlockInst {
   inst: Inst;

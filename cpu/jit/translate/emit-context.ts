@@ -7,12 +7,10 @@ import type { RegionFlow } from './region-flow';
 
 const { i32, i64 } = ValType;
 
-/** Block results: low two bits are the status; for JIT_STATUS_CODE_WRITE the rest is the page. */
+/** Block results (low two bits; the rest is 0). */
 export const JIT_STATUS_END = 0;
 /** The interpreter must execute the instruction at HS_PC (TLB miss, page cross, FS off...). */
 export const JIT_STATUS_INTERPRET = 1;
-/** A store hit a page holding translated code: result >> 2 is its RAM page index. */
-export const JIT_STATUS_CODE_WRITE = 2;
 
 /** Parameters of every region function: (hb, dataKey, budget, entry block index, fetchKey) →
  * status. The TLB keys are the CPU's (tlb_data_key, tlb_fetch_key); they only change in the

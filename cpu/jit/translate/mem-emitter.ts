@@ -1,13 +1,12 @@
 // Loads and stores through the hart's load/store TLB (format of cpu/assembly/mmu.ts), inline.
 // A tag mismatch or an access crossing the page leaves with JIT_STATUS_INTERPRET *before* the
 // instruction: the interpreter walks, fills the TLB, does MMIO and raises every fault, so
-// translated code never touches memory outside RAM. A store into a page holding translated code
-// leaves right after it with JIT_STATUS_CODE_WRITE so the page is invalidated first.
-import { Atomic, Mem, Op, type MemOp } from '../wasm-emitter';
+// translated code never touches memory outside RAM. A store needs no self-modifying-code check:
+// the store TLB never maps a page holding code (store-tlb-shootdown.ts), so such a store misses
+// and the interpreter's store path invalidates the page.
+import { Mem, Op, type MemOp } from '../wasm-emitter';
 import { HS_TLB_LOAD, HS_TLB_STORE } from '../../layout/hart-state';
-import { GUEST_RAM_WASM_BASE } from '../../layout/wasm-memory';
-import { JIT_CODE_BITMAP } from '../jit-layout';
-import { EmitContext, JIT_STATUS_CODE_WRITE, JIT_STATUS_INTERPRET, PARAM_HB } from './emit-context';
+import { EmitContext, JIT_STATUS_INTERPRET, PARAM_HB } from './emit-context';
 
 const PAGE_MASK = ~0xfffn;
 
@@ -21,7 +20,7 @@ export interface InstPlace {
 /** va = x[rs1] + imm; c.entry = TLB slot (of va's page); leaves unless that entry maps the page
  * of the access's LAST byte for the current data key — one compare that also catches an access
  * crossing into the next page (its last byte is then in another page than the entry's tag). */
-export function emitTranslate(
+function emitTranslate(
   c: EmitContext,
   rs1: number,
   imm: bigint,
@@ -42,6 +41,23 @@ export function emitTranslate(
   b.end();
 }
 
+/** Pushes the wasm address of an access of `size` bytes at x[rs1] + imm through `tlb`. */
+function emitAddress(
+  c: EmitContext,
+  rs1: number,
+  imm: bigint,
+  size: number,
+  tlb: number,
+  at: InstPlace,
+): void {
+  emitTranslate(c, rs1, imm, size, tlb, at);
+  c.b
+    .localGet(c.va)
+    .localGet(c.entry)
+    .mem(Mem.i64_load, tlb + 8)
+    .op(Op.i64_add, Op.i32_wrap_i64);
+}
+
 /** Pushes the wasm address of a load of `size` bytes at x[rs1] + imm. */
 export function emitLoadAddress(
   c: EmitContext,
@@ -50,13 +66,7 @@ export function emitLoadAddress(
   size: number,
   at: InstPlace,
 ): void {
-  emitTranslate(c, rs1, imm, size, HS_TLB_LOAD, at);
-  c.b
-    .localGet(c.va)
-    .localGet(c.entry)
-    .mem(Mem.i64_load, HS_TLB_LOAD + 8)
-    .op(Op.i64_add);
-  c.b.op(Op.i32_wrap_i64);
+  emitAddress(c, rs1, imm, size, HS_TLB_LOAD, at);
 }
 
 /** Stores the i64 pushed by `value` (low `size` bytes) at x[rs1] + imm. */
@@ -69,22 +79,7 @@ export function emitStore(
   value: () => void,
   at: InstPlace,
 ): void {
-  const b = c.b;
-  emitTranslate(c, rs1, imm, size, HS_TLB_STORE, at);
-  b.localGet(c.va)
-    .localGet(c.entry)
-    .mem(Mem.i64_load, HS_TLB_STORE + 8)
-    .op(Op.i64_add);
-  b.op(Op.i32_wrap_i64).localTee(c.addr);
+  emitAddress(c, rs1, imm, size, HS_TLB_STORE, at);
   value();
-  b.mem(op, 0, 0);
-  // Self-modifying code: leave so the dispatcher invalidates that page before anything else runs.
-  b.localGet(c.addr).i32Const(GUEST_RAM_WASM_BASE).op(Op.i32_sub).i32Const(12).op(Op.i32_shr_u);
-  b.localTee(c.page).i32Const(5).op(Op.i32_shr_u).i32Const(2).op(Op.i32_shl);
-  b.atomic(Atomic.i32_load, JIT_CODE_BITMAP);
-  b.i32Const(1).localGet(c.page).op(Op.i32_shl, Op.i32_and).if();
-  c.exit(at.offset + at.length, at.index + 1, () => {
-    b.localGet(c.page).i32Const(2).op(Op.i32_shl).i32Const(JIT_STATUS_CODE_WRITE).op(Op.i32_or);
-  });
-  b.end();
+  c.b.mem(op, 0, 0);
 }
