@@ -4,7 +4,7 @@
 // cache fills on request. Pages holding translated code are marked in the shared code bitmap; a
 // store into such a page (by any hart) bumps the page's version and the global generation, and
 // dropStalePages() then forgets that page's blocks, hash entries and table slots.
-import { GUEST_RAM_WASM_BASE } from '../layout/wasm-memory';
+import { GUEST_RAM_WASM_BASE, HART_STATE_BASE, HART_STRIDE } from '../layout/wasm-memory';
 import * as J from './jit-layout';
 import { markCodePage } from './store-tlb-shootdown';
 import { BRANCH_HEAT_TRANSLATED, branchHeatWord, setBranchHeat } from './branch-heat';
@@ -225,7 +225,10 @@ export class CodeCache {
     let exports: WebAssembly.Exports | undefined;
     let bytes = 0;
     try {
-      const compiled = compileRegions(regions.map((r) => r.region));
+      const compiled = compileRegions(
+        regions.map((r) => r.region),
+        HART_STATE_BASE + this.hart * HART_STRIDE,
+      );
       const fpu: WebAssembly.ModuleImports = {};
       for (const name of compiled.fpuImports) fpu[name] = this.fpu[name] as WebAssembly.ImportValue;
       const module = new WebAssembly.Module(compiled.wasm);

@@ -11,14 +11,7 @@ import { Mem, ModuleBuilder, Op, type FunctionBuilder } from '../wasm-emitter';
 import type { Inst } from './decode';
 import { BRANCH_OPS, LOAD_OPS, STORE_OPS } from './op-tables';
 import { collectRegisterUse, isFp } from './block-analysis';
-import {
-  EmitContext,
-  JIT_STATUS_END,
-  PARAM_HB,
-  PARAM_KEY,
-  REGION_TYPE,
-  CHAIN_TYPE,
-} from './emit-context';
+import { EmitContext, JIT_STATUS_END, PARAM_KEY, REGION_TYPE, CHAIN_TYPE } from './emit-context';
 import { emitAlu } from './int-emitter';
 import { emitLoadAddress, emitStore, type InstPlace } from './mem-emitter';
 import { FpEmitter, fpuFunction, fpuSignature, TAKE_FLAGS } from './fp-emitter';
@@ -65,7 +58,7 @@ export interface RegionBlocks {
 
 /** Compiles regions into ONE module, region i as export `r${i}`: a module has a fixed cost
  * (≈ 0.1–0.3 ms to compile in V8 on the vCPU thread) that a batch pays once. */
-export function compileRegions(regions: readonly RegionBlocks[]): CompiledRegion {
+export function compileRegions(regions: readonly RegionBlocks[], hb: number): CompiledRegion {
   const m = new ModuleBuilder();
   const names = new Set<string>();
   for (const { blocks } of regions) {
@@ -93,7 +86,7 @@ export function compileRegions(regions: readonly RegionBlocks[]): CompiledRegion
   regions.forEach(({ blocks, chain }, i) => {
     const fn = m.addFunction(REGION_TYPE);
     const next = chain && { chain, chainFunction };
-    new RegionEmitter(fn.body, blocks, (name) => functions.get(name)!, next).emit();
+    new RegionEmitter(fn.body, hb, blocks, (name) => functions.get(name)!, next).emit();
     m.exportFunction(`r${i}`, fn.index);
   });
   return { wasm: m.encode(), fpuImports: [...names] };
@@ -107,11 +100,12 @@ class RegionEmitter {
 
   constructor(
     private readonly b: FunctionBuilder,
+    hb: number,
     private readonly blocks: readonly DecodedBlock[],
     private readonly fpu: (name: string) => number,
     private readonly next?: { chain: RegionChain; chainFunction: number },
   ) {
-    this.c = new EmitContext(b);
+    this.c = new EmitContext(b, hb);
     this.fp = new FpEmitter(this.c, fpu);
     blocks.forEach((block, k) => this.indexOf.set(block.start, k));
     // Blocks that follow a call (JAL/JALR with a link): where returns of this region land.
@@ -135,24 +129,36 @@ class RegionEmitter {
     const xs = [...new Set([...use.xr, ...use.xw])];
     const fs = [...new Set([...use.fr, ...use.fw])];
     for (const r of xs)
-      b.localGet(PARAM_HB)
-        .mem(Mem.i64_load, HS_X + r * 8)
+      b.i32Const(0)
+        .mem(Mem.i64_load, c.hb + HS_X + r * 8)
         .localSet(c.xLocal(r));
     for (const r of fs)
-      b.localGet(PARAM_HB)
-        .mem(Mem.i64_load, HS_F + r * 8)
+      b.i32Const(0)
+        .mem(Mem.i64_load, c.hb + HS_F + r * 8)
         .localSet(c.fLocal(r));
-    b.localGet(PARAM_HB).mem(Mem.i64_load, HS_PC).i64Const(~0xfffn).op(Op.i64_and);
+    b.i32Const(0)
+      .mem(Mem.i64_load, c.hb + HS_PC)
+      .i64Const(~0xfffn)
+      .op(Op.i64_and);
     b.localSet(c.base);
     b.localGet(PARAM_KEY).op(Op.i64_extend_i32_u).localSet(c.key64);
     if (insts.some(isFp)) {
-      b.localGet(PARAM_HB).mem(Mem.i32_load, HS_MSTATUS).i32Const(0x6000).op(Op.i32_and);
+      b.i32Const(0)
+        .mem(Mem.i32_load, c.hb + HS_MSTATUS)
+        .i32Const(0x6000)
+        .op(Op.i32_and);
       b.op(Op.i32_eqz).localSet(c.fpBad);
-      b.localGet(PARAM_HB).mem(Mem.i32_load, HS_FCSR).i32Const(5).op(Op.i32_shr_u);
+      b.i32Const(0)
+        .mem(Mem.i32_load, c.hb + HS_FCSR)
+        .i32Const(5)
+        .op(Op.i32_shr_u);
       b.i32Const(7).op(Op.i32_and).localTee(c.frm).i32Const(4).op(Op.i32_gt_u);
       b.localGet(c.fpBad).op(Op.i32_or).localSet(c.dynBad);
       // fflags.NX (bit 0) is sticky: set now, it stays set for the whole call (fp-fast-path.ts).
-      b.localGet(PARAM_HB).mem(Mem.i32_load, HS_FCSR).i32Const(1).op(Op.i32_and);
+      b.i32Const(0)
+        .mem(Mem.i32_load, c.hb + HS_FCSR)
+        .i32Const(1)
+        .op(Op.i32_and);
       b.localTee(c.fastStaticRm).localGet(c.frm).op(Op.i32_eqz, Op.i32_and);
       b.localSet(c.fastDynamicRm);
     }
@@ -194,20 +200,30 @@ class RegionEmitter {
   private epilogue(xw: number[], fw: number[], takeFlags: boolean): void {
     const { b, c } = this;
     for (const r of xw)
-      b.localGet(PARAM_HB)
+      b.i32Const(0)
         .localGet(c.xLocal(r))
-        .mem(Mem.i64_store, HS_X + r * 8);
+        .mem(Mem.i64_store, c.hb + HS_X + r * 8);
     for (const r of fw)
-      b.localGet(PARAM_HB)
+      b.i32Const(0)
         .localGet(c.fLocal(r))
-        .mem(Mem.i64_store, HS_F + r * 8);
+        .mem(Mem.i64_store, c.hb + HS_F + r * 8);
     b.localGet(c.base).localGet(c.exitPc).op(Op.i64_add).localSet(c.exitPc);
-    b.localGet(PARAM_HB).localGet(c.exitPc).mem(Mem.i64_store, HS_PC);
-    b.localGet(PARAM_HB).localGet(PARAM_HB).mem(Mem.i64_load, HS_MINSTRET);
-    b.localGet(c.exitRetired).op(Op.i64_extend_i32_u, Op.i64_add).mem(Mem.i64_store, HS_MINSTRET);
+    b.i32Const(0)
+      .localGet(c.exitPc)
+      .mem(Mem.i64_store, c.hb + HS_PC);
+    b.i32Const(0)
+      .i32Const(0)
+      .mem(Mem.i64_load, c.hb + HS_MINSTRET);
+    b.localGet(c.exitRetired)
+      .op(Op.i64_extend_i32_u, Op.i64_add)
+      .mem(Mem.i64_store, c.hb + HS_MINSTRET);
     if (takeFlags) {
-      b.localGet(PARAM_HB).localGet(PARAM_HB).mem(Mem.i64_load, HS_FCSR);
-      b.call(this.fpu(TAKE_FLAGS)).op(Op.i64_extend_i32_u, Op.i64_or).mem(Mem.i64_store, HS_FCSR);
+      b.i32Const(0)
+        .i32Const(0)
+        .mem(Mem.i64_load, c.hb + HS_FCSR);
+      b.call(this.fpu(TAKE_FLAGS))
+        .op(Op.i64_extend_i32_u, Op.i64_or)
+        .mem(Mem.i64_store, c.hb + HS_FCSR);
     }
     if (this.next) emitChainOrReturn(c, this.next.chain, this.next.chainFunction);
     else b.localGet(c.status);

@@ -3,7 +3,7 @@
 // the end of the 4 KiB page (a block never spans two physical pages) or a length limit. A region
 // is the block at an entry plus the blocks statically reachable from it inside the same page
 // (branch and JAL targets, fall-throughs incl. call return points), compiled into one function.
-import { RVC_TABLE_BASE } from '../../layout/wasm-memory';
+import { HART_STATE_BASE, RVC_TABLE_BASE } from '../../layout/wasm-memory';
 import { decode, endsBlock } from './decode';
 import {
   compileRegions,
@@ -107,6 +107,8 @@ export interface RegionOptions {
   chain?: Omit<RegionChain, 'wasmPage'>;
   maxBlocks?: number;
   maxInsns?: number;
+  /** State block of the hart that will run the code (readRegion; default hart 0's). */
+  hb?: number;
 }
 
 /** The region entered at `wasmPc` compiled into its own module (export `r0`); undefined if its
@@ -118,7 +120,10 @@ export function readRegion(
 ): RegionCode | undefined {
   const region = readRegionBlocks(memory, wasmPc, options);
   if (!region) return undefined;
-  return { ...compileRegions([region]), blocks: region.starts };
+  return {
+    ...compileRegions([region], options.hb ?? HART_STATE_BASE),
+    blocks: region.starts,
+  };
 }
 
 /** The blocks of the region entered at `wasmPc`; undefined if its first instruction must be

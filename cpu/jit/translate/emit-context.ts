@@ -14,7 +14,8 @@ export const JIT_STATUS_INTERPRET = 1;
 
 /** Parameters of every region function: (hb, dataKey, budget, entry block index, fetchKey) →
  * status. The TLB keys are the CPU's (tlb_data_key, tlb_fetch_key); they only change in the
- * interpreter. */
+ * interpreter. Regions are compiled per hart and address its state block as a constant
+ * (EmitContext.hb, folded into load/store offsets); hb is only passed on when chaining. */
 export const PARAM_HB = 0;
 export const PARAM_KEY = 1;
 export const PARAM_BUDGET = 2;
@@ -64,7 +65,11 @@ export class EmitContext {
   flow!: RegionFlow;
   currentBlock = 0;
 
-  constructor(readonly b: FunctionBuilder) {
+  constructor(
+    readonly b: FunctionBuilder,
+    /** The hart's state block: regions are compiled per hart, so its address is a constant. */
+    readonly hb: number,
+  ) {
     this.base = b.addLocal(i64);
     this.key64 = b.addLocal(i64);
     this.exitPc = b.addLocal(i64);

@@ -9,7 +9,7 @@
 import { Mem, Op, ValType, type FuncType } from '../wasm-emitter';
 import { HS_MSTATUS } from '../../layout/hart-state';
 import type { FpInst } from './decode-fp';
-import { EmitContext, JIT_STATUS_INTERPRET, PARAM_HB } from './emit-context';
+import { EmitContext, JIT_STATUS_INTERPRET } from './emit-context';
 import { emitLoadAddress, emitStore, type InstPlace } from './mem-emitter';
 import { emitFastArith, hasFastPath } from './fp-fast-path';
 
@@ -94,8 +94,12 @@ export class FpEmitter {
     } else {
       this.arith(inst);
     }
-    b.localGet(PARAM_HB).localGet(PARAM_HB).mem(Mem.i64_load, HS_MSTATUS);
-    b.i64Const(MSTATUS_FS).op(Op.i64_or).mem(Mem.i64_store, HS_MSTATUS);
+    b.i32Const(0)
+      .i32Const(0)
+      .mem(Mem.i64_load, c.hb + HS_MSTATUS);
+    b.i64Const(MSTATUS_FS)
+      .op(Op.i64_or)
+      .mem(Mem.i64_store, c.hb + HS_MSTATUS);
   }
 
   private arith(inst: FpArith): void {

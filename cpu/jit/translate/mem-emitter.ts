@@ -6,7 +6,7 @@
 // and the interpreter's store path invalidates the page.
 import { Mem, Op, type MemOp } from '../wasm-emitter';
 import { HS_TLB_LOAD, HS_TLB_STORE } from '../../layout/hart-state';
-import { EmitContext, JIT_STATUS_INTERPRET, PARAM_HB } from './emit-context';
+import { EmitContext, JIT_STATUS_INTERPRET } from './emit-context';
 
 const PAGE_MASK = ~0xfffn;
 
@@ -29,10 +29,13 @@ function emitTranslate(
   at: InstPlace,
 ): void {
   const b = c.b;
-  c.get(rs1).i64Const(imm).op(Op.i64_add).localTee(c.va);
-  b.i64Const(12n).op(Op.i64_shr_u, Op.i32_wrap_i64).i32Const(255).op(Op.i32_and);
-  b.i32Const(4).op(Op.i32_shl).localGet(PARAM_HB).op(Op.i32_add).localTee(c.entry);
-  b.mem(Mem.i64_load, tlb);
+  c.get(rs1);
+  if (imm !== 0n) b.i64Const(imm).op(Op.i64_add);
+  b.localTee(c.va);
+  // Byte offset of the entry ((va >> 12) & 255) * 16 in one shift and mask; the hart's block
+  // address is a constant of this hart's code, folded into the load's offset.
+  b.i64Const(8n).op(Op.i64_shr_u, Op.i32_wrap_i64).i32Const(0xff0).op(Op.i32_and);
+  b.localTee(c.entry).mem(Mem.i64_load, c.hb + tlb);
   b.localGet(c.va);
   if (size > 1) b.i64Const(BigInt(size - 1)).op(Op.i64_add);
   b.i64Const(PAGE_MASK).op(Op.i64_and).localGet(c.key64).op(Op.i64_or, Op.i64_ne);
@@ -54,7 +57,7 @@ function emitAddress(
   c.b
     .localGet(c.va)
     .localGet(c.entry)
-    .mem(Mem.i64_load, tlb + 8)
+    .mem(Mem.i64_load, c.hb + tlb + 8)
     .op(Op.i64_add, Op.i32_wrap_i64);
 }
 

@@ -49,13 +49,14 @@ export function emitChainOrReturn(c: EmitContext, chain: RegionChain, chainFunct
   b.localGet(c.exitPc).op(Op.i32_wrap_i64).i32Const(0xfff).op(Op.i32_and);
   b.i32Const(chain.wasmPage).op(Op.i32_add);
   b.else();
-  b.localGet(c.exitPc).i64Const(12n).op(Op.i64_shr_u, Op.i32_wrap_i64).i32Const(255);
-  b.op(Op.i32_and).i32Const(4).op(Op.i32_shl).localGet(PARAM_HB).op(Op.i32_add);
-  b.localTee(c.entry).mem(Mem.i64_load, HS_TLB_FETCH);
+  b.localGet(c.exitPc).i64Const(8n).op(Op.i64_shr_u, Op.i32_wrap_i64).i32Const(0xff0);
+  b.op(Op.i32_and)
+    .localTee(c.entry)
+    .mem(Mem.i64_load, c.hb + HS_TLB_FETCH);
   b.localGet(c.exitPc).i64Const(PAGE_MASK).op(Op.i64_and);
   b.localGet(PARAM_FETCH_KEY).op(Op.i64_extend_i32_u, Op.i64_or, Op.i64_eq).if(ValType.i32);
   b.localGet(c.exitPc).op(Op.i32_wrap_i64).localGet(c.entry);
-  b.mem(Mem.i32_load, HS_TLB_FETCH + 8).op(Op.i32_add);
+  b.mem(Mem.i32_load, c.hb + HS_TLB_FETCH + 8).op(Op.i32_add);
   b.else().i32Const(0).end();
   b.end();
   b.localTee(c.addr);
