@@ -179,6 +179,10 @@ export async function runVcpu(init: VcpuInit, env: VcpuEnvironment): Promise<voi
     if (table.shuttingDown()) break;
     const status = table.status(hart);
     if (status === HsmState.STOPPED) {
+      // No live TLB entries while stopped: the JIT posts a store race to any hart whose store
+      // TLB maps a page it marks as code (cpu/jit/store-tlb-shootdown.ts), and a stopped hart
+      // would never take it back.
+      cpu.tlb_flush(hart);
       table.setParked(hart, true);
       table.waitWhileStopped(hart);
       continue;
