@@ -25,6 +25,13 @@ export const REGION_TYPE = { params: [i32, i32, i32, i32, i32], results: [i32] }
 /** The dispatcher's export `chain`: a region's parameters and the table slot to tail-call. */
 export const CHAIN_TYPE = { params: [i32, i32, i32, i32, i32, i32], results: [i32] } as const;
 
+/** A load's last page translation: `page` (its page, or NO_PAGE) and `addend` (va + addend = wasm
+ * address), valid for one region call: the load TLB only changes in the interpreter. */
+export interface LoadCache {
+  page: number;
+  addend: number;
+}
+
 export class EmitContext {
   /** Virtual address of the page holding the region (HS_PC & ~0xfff at entry). */
   readonly base: number;
@@ -56,6 +63,8 @@ export class EmitContext {
    * entry (static RNE), and in addition frm = RNE (dynamic rounding mode). */
   readonly fastStaticRm: number;
   readonly fastDynamicRm: number;
+  /** Loads whose page translation is kept in locals (mem-emitter.ts), by block and index in it. */
+  readonly loadCaches = new Map<string, LoadCache>();
   private readonly f64Locals: number[] = [];
   private readonly xLocals = new Map<number, number>();
   private readonly fLocals = new Map<number, number>();
@@ -106,6 +115,11 @@ export class EmitContext {
   }
   fLocal(r: number): number {
     return this.local(this.fLocals, r);
+  }
+
+  /** The page translation cache of the current block's load number `index`, if it has one. */
+  loadCache(index: number): LoadCache | undefined {
+    return this.loadCaches.get(`${this.currentBlock}:${index}`);
   }
 
   /** Pushes x[r] (0 for x0). */

@@ -49,6 +49,12 @@ export class RegionFlow {
     if (this.structure.restart) b.end();
   }
 
+  /** The header of the innermost loop holding block `k`, if any. */
+  innermostLoop(k: number): number | undefined {
+    const loops = this.structure.loopsOf[k]!;
+    return loops[loops.length - 1];
+  }
+
   /** Whether a jump from block `from` to block `to` goes back (may repeat code). */
   isBackward(from: number, to: number): boolean {
     const { position } = this.structure;
