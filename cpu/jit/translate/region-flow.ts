@@ -49,10 +49,9 @@ export class RegionFlow {
     if (this.structure.restart) b.end();
   }
 
-  /** The header of the innermost loop holding block `k`, if any. */
-  innermostLoop(k: number): number | undefined {
-    const loops = this.structure.loopsOf[k]!;
-    return loops[loops.length - 1];
+  /** The headers of the loops holding block `k`, outermost first. */
+  loopsHolding(k: number): readonly number[] {
+    return this.structure.loopsOf[k]!;
   }
 
   /** Whether a jump from block `from` to block `to` goes back (may repeat code). */
