@@ -8,13 +8,12 @@ import {
   createTestMachine,
   cpuModule,
   CPU_BUILD_TIMEOUT_MS,
-  integerState,
   RAM_BASE,
   type TestMachine,
 } from '../test-support/machine.node';
 import { HS_X } from '../layout/hart-state';
 import { HART_STATE_BASE } from '../layout/wasm-memory';
-import { JitHart } from './jit-hart';
+import { runInLockstep } from './harness/lockstep.node';
 
 const { t0, t1, t2, a0, a1, a2, a3, a4, a5 } = A.X;
 const CSR = { satp: 0x180, mstatus: 0x300, mepc: 0x341, pmpcfg0: 0x3a0, pmpaddr0: 0x3b0 };
@@ -104,14 +103,7 @@ describe('page translations kept in locals by loads in loops', () => {
     const m = await load();
     const reference = await load();
     expect(m.harts[0]!.pc).toBe(DRIVER);
-    const jit = new JitHart(m.cpus[0]!, m.memory, 0);
-    const budgets = [5000, 7, 100, 13, 2000, 1];
-    for (let i = 0; i < 10_000 && m.harts[0]!.pc !== END; i++) {
-      jit.run(budgets[i % budgets.length]!);
-      reference.run(Number(m.harts[0]!.instret - reference.harts[0]!.instret));
-      expect(integerState(m)).toEqual(integerState(reference));
-    }
-    expect(m.harts[0]!.pc).toBe(END);
+    const jit = runInLockstep(m, reference, END, [5000, 7, 100, 13, 2000, 1]);
 
     const byte = virtualBytes(m);
     const word = (v: number, n: number) => {

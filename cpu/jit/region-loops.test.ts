@@ -8,11 +8,11 @@ import {
   createTestMachine,
   cpuModule,
   CPU_BUILD_TIMEOUT_MS,
-  integerState,
   RAM_BASE,
   type TestMachine,
 } from '../test-support/machine.node';
-import { JitHart } from './jit-hart';
+import type { JitHart } from './jit-hart';
+import { runInLockstep } from './harness/lockstep.node';
 
 const { a0, a1, a2, a3, t0, t1, t2, ra, sp } = A.X;
 const PAGES = 300; // more than the TLB's 256 entries: every page's first load misses
@@ -53,14 +53,7 @@ async function runBoth(
 ): Promise<{ m: TestMachine; jit: JitHart }> {
   const m = await load(program);
   const reference = await load(program);
-  const jit = new JitHart(m.cpus[0]!, m.memory, 0);
-  const budgets = [7, 100, 13, 2000, 1, 50_000];
-  for (let i = 0; i < 10_000 && m.harts[0]!.pc !== end; i++) {
-    jit.run(budgets[i % budgets.length]!);
-    reference.run(Number(m.harts[0]!.instret - reference.harts[0]!.instret));
-    expect(integerState(m)).toEqual(integerState(reference));
-  }
-  expect(m.harts[0]!.pc).toBe(end);
+  const jit = runInLockstep(m, reference, end, [7, 100, 13, 2000, 1, 50_000]);
   return { m, jit };
 }
 
