@@ -79,9 +79,18 @@ void check_fail(int line, const char *what, u64 got, u64 want, int has_values) {
 
 int test_result(void) { return failures ? first_failure : 0; }
 
+/* Waits until the UART has sent everything (LSR.TEMT): the finisher ends the machine at once, and
+ * a UART still shifting a byte out loses it (seen on QEMU, whose console lost "S\n" of "PASS"). */
+static void uart_flush(void) {
+  volatile u8 *uart = (volatile u8 *)UART_THR;
+  while ((uart[5] & 0x40) == 0) {
+  }
+}
+
 void test_exit(int code) {
   if (code == 0) {
     puts("PASS\n");
+    uart_flush();
     MMIO32(FINISHER) = 0x5555;
   } else {
     puts("FAILED (");
@@ -89,6 +98,7 @@ void test_exit(int code) {
     puts(" checks), exit code ");
     print_dec((u64)code);
     putch('\n');
+    uart_flush();
     MMIO32(FINISHER) = ((u32)code << 16) | 0x3333;
   }
   for (;;) {
