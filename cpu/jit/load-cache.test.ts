@@ -11,12 +11,10 @@ import {
   RAM_BASE,
   type TestMachine,
 } from '../test-support/machine.node';
-import { HS_X } from '../layout/hart-state';
-import { HART_STATE_BASE } from '../layout/wasm-memory';
+import { enterSupervisorSv39 } from '../test-support/supervisor.node';
 import { runInLockstep } from './harness/lockstep.node';
 
-const { t0, t1, t2, a0, a1, a2, a3, a4, a5 } = A.X;
-const CSR = { satp: 0x180, mstatus: 0x300, mepc: 0x341, pmpcfg0: 0x3a0, pmpaddr0: 0x3b0 };
+const { t0, t2, a0, a1, a2, a3, a4, a5 } = A.X;
 const ROOT = RAM_BASE + 0x10_0000n;
 const L1 = ROOT + 0x1000n;
 const L0 = ROOT + 0x2000n;
@@ -51,7 +49,6 @@ const END = DRIVER + BigInt((LOOPS.length - 1) * 4);
 
 async function load(): Promise<TestMachine> {
   const m = await createTestMachine();
-  m.writeU64(ROOT + 2n * 8n, ((RAM_BASE >> 12n) << 10n) | 0xcfn); // RAM identity, gigapage
   m.writeU64(ROOT + 1n * 8n, table(L1));
   m.writeU64(L1, table(L0));
   m.writeU64(L0, leaf(PHYS_LOW + 0x1000n));
@@ -61,30 +58,11 @@ async function load(): Promise<TestMachine> {
     seed = BigInt.asUintN(64, seed * 6364136223846793005n + 1442695040888963407n);
     m.writeU64(PHYS_LOW + i, seed);
   }
-  m.code(RAM_BASE, [
-    A.csrw(CSR.pmpaddr0, a3),
-    A.csrw(CSR.pmpcfg0, a4),
-    A.csrw(CSR.satp, t1),
-    A.csrw(CSR.mstatus, a1),
-    A.csrw(CSR.mepc, a2),
-    A.MRET,
-  ]);
   m.code(DRIVER, LOOPS);
-  const registers: [number, bigint][] = [
-    [t0, BigInt(STEPS)],
-    [t1, (8n << 60n) | (ROOT >> 12n)],
-    [t2, VIRTUAL],
-    [a1, 1n << 11n], // MPP = S
-    [a2, DRIVER],
-    [a3, (1n << 54n) - 1n], // PMP NAPOT over everything
-    [a4, 0x1fn],
-  ];
-  const view = new DataView(m.memory.buffer);
-  for (const [reg, value] of registers)
-    view.setBigUint64(HART_STATE_BASE + HS_X + 8 * reg, value, true);
-  m.run(6); // M-mode set-up up to the first S-mode instruction
-  view.setBigUint64(HART_STATE_BASE + HS_X + 8 * a1, 0n, true);
-  view.setBigUint64(HART_STATE_BASE + HS_X + 8 * a2, VIRTUAL, true);
+  enterSupervisorSv39(m, ROOT, DRIVER);
+  m.harts[0]!.setX(t0, BigInt(STEPS));
+  m.harts[0]!.setX(t2, VIRTUAL);
+  m.harts[0]!.setX(a2, VIRTUAL);
   return m;
 }
 

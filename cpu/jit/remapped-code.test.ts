@@ -4,12 +4,10 @@
 import { describe, it, expect } from 'vitest';
 import * as A from '../test-support/asm';
 import { createTestMachine, CPU_BUILD_TIMEOUT_MS, RAM_BASE } from '../test-support/machine.node';
-import { HS_X } from '../layout/hart-state';
-import { HART_STATE_BASE } from '../layout/wasm-memory';
+import { enterSupervisorSv39 } from '../test-support/supervisor.node';
 import { JitHart } from './jit-hart';
 
-const { ra, t0, t1, t2, s0, a0, a1, a2, a3, a4 } = A.X;
-const CSR = { satp: 0x180, mstatus: 0x300, mepc: 0x341, pmpcfg0: 0x3a0, pmpaddr0: 0x3b0 };
+const { ra, t1, t2, s0, a0 } = A.X;
 const PTE = { V: 1n, R: 2n, W: 4n, X: 8n, A: 64n, D: 128n };
 const ROOT = RAM_BASE + 0x10_0000n;
 const L1 = ROOT + 0x1000n;
@@ -17,29 +15,20 @@ const L0 = ROOT + 0x2000n;
 const PAGE_ONE = RAM_BASE + 0x20_0000n;
 const PAGE_TWO = PAGE_ONE + 0x1000n;
 const VIRTUAL_CODE = 0x4000_0000n;
+const DRIVER = RAM_BASE + 0x100n;
 const leaf = (phys: bigint) => ((phys >> 12n) << 10n) | PTE.V | PTE.R | PTE.X | PTE.A;
 const table = (phys: bigint) => ((phys >> 12n) << 10n) | PTE.V;
 
 async function runRemapProgram(engine: 'interpreter' | 'jit') {
   const m = await createTestMachine();
-  // Sv39: RAM identity-mapped by a gigapage; VIRTUAL_CODE → PAGE_ONE through L1/L0.
-  m.writeU64(ROOT + 2n * 8n, ((RAM_BASE >> 12n) << 10n) | 0xcfn);
+  // Sv39: VIRTUAL_CODE → PAGE_ONE through L1/L0 (RAM identity-mapped by enterSupervisorSv39).
   m.writeU64(ROOT + 1n * 8n, table(L1));
   m.writeU64(L1, table(L0));
   m.writeU64(L0, leaf(PAGE_ONE));
   m.code(PAGE_ONE, [A.addi(a0, a0, 1), A.jalr(0, ra, 0)]);
   m.code(PAGE_TWO, [A.addi(a0, a0, 100), A.jalr(0, ra, 0)]);
-  // M-mode: PMP open, paging on, mret to the S-mode driver.
-  m.code(RAM_BASE, [
-    A.csrw(CSR.pmpaddr0, a3),
-    A.csrw(CSR.pmpcfg0, a4),
-    A.csrw(CSR.satp, t0),
-    A.csrw(CSR.mstatus, a1),
-    A.csrw(CSR.mepc, a2),
-    A.MRET,
-  ]);
   // S-mode: call the mapped function three times, remap, call it again.
-  m.code(RAM_BASE + 0x100n, [
+  m.code(DRIVER, [
     A.jalr(ra, s0, 0),
     A.jalr(ra, s0, 0),
     A.jalr(ra, s0, 0),
@@ -48,24 +37,15 @@ async function runRemapProgram(engine: 'interpreter' | 'jit') {
     A.jalr(ra, s0, 0),
     A.SPIN,
   ]);
-  const registers: [number, bigint][] = [
-    [t0, (8n << 60n) | (ROOT >> 12n)],
-    [t1, leaf(PAGE_TWO)],
-    [t2, L0],
-    [s0, VIRTUAL_CODE],
-    [a0, 0n],
-    [a1, 1n << 11n], // MPP = S
-    [a2, RAM_BASE + 0x100n],
-    [a3, (1n << 54n) - 1n], // NAPOT over everything
-    [a4, 0x1fn], // NAPOT, R W X
-  ];
-  const view = new DataView(m.memory.buffer);
-  for (const [reg, value] of registers)
-    view.setBigUint64(HART_STATE_BASE + HS_X + 8 * reg, value, true);
+  enterSupervisorSv39(m, ROOT, DRIVER);
+  const hart = m.harts[0]!;
+  hart.setX(t1, leaf(PAGE_TWO));
+  hart.setX(t2, L0);
+  hart.setX(s0, VIRTUAL_CODE);
   const jit = engine === 'jit' ? new JitHart(m.cpus[0]!, m.memory, 0) : undefined;
   if (jit) jit.run(200);
   else m.run(200);
-  return { a0: m.harts[0]!.x(a0), jit };
+  return { a0: hart.x(a0), jit };
 }
 
 describe('code in a page the guest remaps', () => {
