@@ -195,6 +195,12 @@ export function jit_interpret(hart: i32, n: i32, heat: i32): i32 {
   const long = n > JIT_BATCH_TAIL;
   let left = long ? n - 1 : n;
   while (left > 0 && S.exitReason < 0 && !S.reachedKnownCode && !S.reachedHot) {
+    // As run(): a pending request (pause, remote TLB flush) ends the batch. A WFI returns at
+    // once while one waits, so an idle loop would otherwise spin here until the batch ends.
+    if (atomic.load<i32>(hb + H.HS_CONTROL) != 0) {
+      S.requestExit(EXIT_STOP_REQUESTED);
+      break;
+    }
     const done = runChunk(left);
     left -= done;
     if (left > 0 && S.exitReason < 0) checkInterrupts();
