@@ -19,6 +19,8 @@ export interface CpuHooks {
   wfi(hart: number, timeoutTicks: bigint): void;
   /** mtime in 10 MHz ticks, consistent across workers, frozen while paused. */
   timeNow(): bigint;
+  /** A spin-wait's PAUSE streak: give the thread up for a moment (absent: go on at once). */
+  pauseYield?(hart: number): void;
 }
 
 /** Functions exported by rv64.wasm (besides the FPU's). */
@@ -109,6 +111,7 @@ export async function instantiateCpu(
     sbi_call: (hart: number) => hooks.sbiCall(hart),
     wfi: (hart: number, timeout: bigint) => hooks.wfi(hart, timeout),
     time_now: () => hooks.timeNow(),
+    pause_yield: (hart: number) => hooks.pauseYield?.(hart),
   };
   const instance = await WebAssembly.instantiate(module, { env });
   const exports = instance.exports as unknown as CpuExports;
@@ -127,6 +130,7 @@ export const HART_COUNTERS = {
   interrupts: H.HS_COUNT_INTERRUPTS,
   tlbMiss: H.HS_COUNT_TLB_MISS,
   exceptions: H.HS_COUNT_EXCEPTIONS,
+  pauseYields: H.HS_COUNT_PAUSE_YIELDS,
 } as const;
 
 export type HartCounters = Record<keyof typeof HART_COUNTERS, bigint>;

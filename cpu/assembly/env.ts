@@ -16,6 +16,11 @@ export declare function sbi_call(hart: i32): i32;
 @external('env', 'wfi')
 export declare function wfi(hart: i32, timeout_ticks: i64): void;
 
+/** A PAUSE streak (pause.ts): the hart spins waiting for another; let the host thread go for a
+ * moment — or return at once, if the platform has nothing better to do. */
+@external('env', 'pause_yield')
+export declare function pause_yield(hart: i32): void;
+
 /** Current mtime in 10 MHz ticks. */
 @external('env', 'time_now')
 export declare function time_now(): i64;

@@ -7,6 +7,7 @@ import * as MD from './muldiv';
 import { illegal, trapPending } from './trap';
 import { execAmo } from './atomics';
 import { execSystem } from './system';
+import { PAUSE, pauseHint } from './pause';
 import { execLoadFp, execStoreFp, execFma, execOpFp } from './fp';
 
 @inline function immI(i: u32): u64 {
@@ -228,6 +229,7 @@ export function execute(i: u32, pc: u64, next: u64): u64 {
       // pages the JIT may have read under another hart's store are left (memory.ts).
       if (f3 > 1) illegal();
       else if (f3 == 1) Mem.fenceInstructions();
+      else if (i == PAUSE) pauseHint();
       return next;
     case 0x2f:
       execAmo(i);

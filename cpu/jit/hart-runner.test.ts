@@ -92,4 +92,18 @@ describe('createHartRunner', () => {
     runner.flush();
     expect(runner.stats!.cacheSize).toBe(0);
   });
+
+  it('leaves PAUSE to the interpreter, so a spin-wait yields as often in every mode', async () => {
+    // PAUSE, a0++, jump back: 6 400 turns, one yield per 64 PAUSEs (cpu/assembly/pause.ts).
+    for (const mode of ['off', 'mixed', 'always'] as const) {
+      let yields = 0;
+      const m = await createTestMachine({ hooks: { pauseYield: () => yields++ } });
+      m.code(RAM_BASE, [A.PAUSE, A.addi(A.X.a0, A.X.a0, 1), A.jal(0, -8)]);
+      const runner = createHartRunner(m.cpus[0]!, m.memory, 0, { mode, threshold: 5 });
+      while (m.harts[0]!.instret < 3n * 6400n) runner.run(Number(3n * 6400n - m.harts[0]!.instret));
+      expect(m.harts[0]!.x(A.X.a0), mode).toBe(6400n);
+      expect(yields, mode).toBe(100);
+      if (mode !== 'off') expect(runner.stats!.translatedInstructions, mode).toBeGreaterThan(0);
+    }
+  });
 });

@@ -78,6 +78,8 @@ export const HS_COUNT_WFI = 1048;
 export const HS_COUNT_INTERRUPTS = 1056;
 export const HS_COUNT_TLB_MISS = 1064;
 export const HS_COUNT_EXCEPTIONS = 1072;
+/** Spin-waits that gave the host thread up (a PAUSE streak, cpu/assembly/pause.ts). */
+export const HS_COUNT_PAUSE_YIELDS = 1080;
 /** Exceptions by cause 0..15 (u64 each, ends at 1216). */
 export const HS_COUNT_TRAP_BY_CAUSE = 1088;
 /** Interrupts by cause 0..15 (u64 each, ends at 1344). */

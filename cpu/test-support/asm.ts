@@ -116,6 +116,8 @@ export const SRET = 0x10200073;
 export const WFI = 0x10500073;
 export const sfenceVma = (rs1: number, rs2: number) => rType(0x73, 0, 0x09, 0, rs1, rs2);
 export const FENCE_I = 0x0000100f;
+/** Zihintpause's PAUSE (FENCE pred = W, succ = 0). */
+export const PAUSE = 0x0100000f;
 /** Jump to itself: a program's resting point. */
 export const SPIN = jal(0, 0);
 /** A: funct5 2 = lr, 3 = sc, 0 add, 1 swap, 4 xor, 8 or, 12 and, 16 min, 20 max, 24 minu, 28 maxu. */

@@ -72,6 +72,7 @@ describe('riscv64 device tree', () => {
         'zicsr',
         'zifencei',
         'zicntr',
+        'zihintpause',
         'sstc',
       ]);
       const intc = node(cpu, 'interrupt-controller');
@@ -181,7 +182,7 @@ describe('riscv64 device tree', () => {
       }),
     );
     expect(warnings).toBe('');
-    expect(dts).toContain('riscv,isa = "rv64imafdc_zicsr_zifencei_zicntr_sstc";');
+    expect(dts).toContain('riscv,isa = "rv64imafdc_zicsr_zifencei_zicntr_zihintpause_sstc";');
     expect(dts).toContain('compatible = "sifive,plic-1.0.0\\0riscv,plic0";');
     expect(dts).toContain('linux,initrd-start = <0x00 0x88000000>;');
   });

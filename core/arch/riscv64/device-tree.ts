@@ -13,7 +13,9 @@
  * prefix, takes single letters up to the first '_', then '_'-separated multi-letter extensions,
  * and of those only maps sscofpmf, svpbmt, zicbom, zihintpause, sstc and svinval (others are
  * skipped harmlessly). "sstc" must be its own '_'-delimited token so the kernel programs
- * stimecmp directly instead of calling SBI set_timer.
+ * stimecmp directly instead of calling SBI set_timer. "zihintpause" makes cpu_relax() use PAUSE
+ * (else `div x, x, zero`): the CPU counts a spin-wait's PAUSEs and yields the host thread after
+ * a streak (cpu/assembly/pause.ts).
  *
  * riscv,isa-base / riscv,isa-extensions (the newer binding, preferred by Linux >= 6.6 and ignored
  * by 6.1) carry the same extensions as a list, derived from riscv,isa.
@@ -44,7 +46,7 @@ import {
   type MmioRegion,
 } from './memory-map';
 
-export const DEFAULT_RISCV_ISA = 'rv64imafdc_zicsr_zifencei_zicntr_sstc';
+export const DEFAULT_RISCV_ISA = 'rv64imafdc_zicsr_zifencei_zicntr_zihintpause_sstc';
 export type MmuType = 'riscv,sv39' | 'riscv,sv48' | 'riscv,sv57';
 
 /** Everything the tree depends on. */

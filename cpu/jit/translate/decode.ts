@@ -3,6 +3,9 @@
 // before it and the interpreter executes it (and raises any trap).
 import { decodeFp, type FpInst } from './decode-fp';
 
+/** Zihintpause's PAUSE (a FENCE hint; cpu/assembly/pause.ts). */
+const PAUSE = 0x0100000f;
+
 export type AluOp =
   | 'add'
   | 'sub'
@@ -118,8 +121,9 @@ export function decode(i: number): Inst | undefined {
         ? { kind: 'store', size: (1 << f3) as 1 | 2 | 4 | 8, rs1, rs2, imm: immS(i) }
         : undefined;
     case 0x0f:
-      // FENCE is a no-op here (WASM atomics are sequentially consistent); FENCE.I is not.
-      return f3 === 0 ? { kind: 'fence' } : undefined;
+      // FENCE is a no-op here (WASM atomics are sequentially consistent); FENCE.I is not, nor
+      // PAUSE: the interpreter counts a spin-wait's PAUSEs and yields the thread after a streak.
+      return f3 === 0 && i !== PAUSE ? { kind: 'fence' } : undefined;
     case 0x13:
       return decodeOpImm(i, f3, rd, rs1, false);
     case 0x1b:

@@ -72,6 +72,12 @@ const MAX_WFI_MS = 100;
  * whose last return is older than this asks run() to return, so live stats keep moving.
  */
 const SYNC_INTERVAL_MS = 250;
+/**
+ * How long a spinning hart gives its thread up (a PAUSE streak, cpu/assembly/pause.ts): about the
+ * shortest sleep the host grants (Linux's timer slack is 50 µs), long enough for the thread the
+ * spinner waits for to get a core.
+ */
+const PAUSE_YIELD_MS = 0.05;
 /** How often the JIT's counters are posted. */
 const JIT_STATS_INTERVAL_MS = 1000;
 
@@ -150,6 +156,12 @@ export async function runVcpu(init: VcpuInit, env: VcpuEnvironment): Promise<voi
       }
     },
     timeNow: () => BigInt(clock.ticks()),
+    pauseYield() {
+      // Wakes early, as WFI does, when an interrupt or a control request arrives.
+      const seen = Atomics.load(memoryWords, pendingIndex);
+      if (signals.control(hart) !== 0) return;
+      Atomics.wait(memoryWords, pendingIndex, seen, PAUSE_YIELD_MS);
+    },
   });
 
   if (init.boot) {
