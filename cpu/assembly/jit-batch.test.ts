@@ -12,13 +12,7 @@ import {
   type TestMachine,
 } from '../test-support/machine.node';
 import * as A from '../test-support/asm';
-import {
-  JIT_CODE_BITMAP,
-  GUEST_RAM_WASM_BASE,
-  HART_STATE_BASE,
-  HART_STRIDE,
-} from '../layout/wasm-memory';
-import { HS_CONTROL } from '../layout/hart-state';
+import { JIT_CODE_BITMAP, GUEST_RAM_WASM_BASE } from '../layout/wasm-memory';
 import { EXIT_BUDGET, EXIT_JIT_HOT, EXIT_STOP_REQUESTED } from '../layout/exit-reasons';
 import { branchHeatWord } from '../jit/branch-heat';
 
@@ -53,11 +47,6 @@ const LOOP = [
 const LOOP_HEAD = RAM_BASE + 4n;
 
 const straight = (count: number) => Array.from({ length: count }, () => A.addi(A.X.a0, A.X.a0, 1));
-
-/** Sets hart 0's control word, as the VMM or another hart does (vCPU HartSignals.setControl). */
-function requestControl(memory: WebAssembly.Memory): void {
-  Atomics.or(new Int32Array(memory.buffer), (HART_STATE_BASE + HS_CONTROL) >> 2, 2);
-}
 
 function markPage(m: TestMachine, page: number): void {
   const words = new Int32Array(m.memory.buffer);
@@ -173,7 +162,7 @@ describe('jit_interpret batches', () => {
   it('returns at once, with the stop exit, while a control request is pending (as run() does)', async () => {
     const m = await createTestMachine();
     m.code(RAM_BASE, [...straight(100), A.SPIN]);
-    requestControl(m.memory);
+    m.harts[0]!.requestStop();
     expect(interpret(m, 50)).toBe(EXIT_STOP_REQUESTED);
     expect(m.harts[0]!.instret).toBe(0n);
     expect(m.harts[0]!.pc).toBe(RAM_BASE);
@@ -183,7 +172,7 @@ describe('jit_interpret batches', () => {
     // An idle loop: WFI, jump back. The platform's WFI returns at once while a control request
     // waits (vcpu-runtime.ts); before, the batch went on looping through WFI until it was done.
     let m: TestMachine | undefined;
-    m = await createTestMachine({ hooks: { wfi: () => requestControl(m!.memory) } });
+    m = await createTestMachine({ hooks: { wfi: () => m!.harts[0]!.requestStop() } });
     m.code(RAM_BASE, [A.WFI, A.jal(0, -4)]);
     expect(interpret(m, 400)).toBe(EXIT_STOP_REQUESTED);
     expect(m.harts[0]!.instret).toBe(1n);
