@@ -237,13 +237,16 @@ export function runChunk(n: i32): i32 {
     pc = npc;
     retired++;
     if (mayTrap && S.attention) break;
-    // A taken branch or jump inside the page (targets in other pages are counted at their
-    // fetch, above): count the target's visit; a hot one ends the chunk before it runs.
-    if (npc != next && heatLimit != 0 && !mayTrap && (npc & PAGE_MASK) == page) {
-      if (reachedHeat(<usize>(npc + delta), heatLimit)) {
-        S.reachedHot = true;
-        break;
+    if (npc != next) {
+      // A taken branch or jump inside the page (targets in other pages are counted at their
+      // fetch, above): count the target's visit; a hot one ends the chunk before it runs.
+      if (heatLimit != 0 && !mayTrap && (npc & PAGE_MASK) == page) {
+        if (reachedHeat(<usize>(npc + delta), heatLimit)) {
+          S.reachedHot = true;
+          break;
+        }
       }
+      if (S.stopAfterTransfer) break;
     }
   }
   S.instret += <u64>retired;

@@ -164,9 +164,10 @@ export function tlb_fetch_key(): i64 {
  * dispatcher polls with run(hart, 0) every poll interval. Interrupts are still checked whenever
  * a chunk ends early (privilege change, trap, WFI), as run() would.
  *
- * A long batch (n > JIT_BATCH_TAIL: cold code) goes on after n - 1 instructions one instruction
- * at a time until one transfers control (a taken branch or jump, a trap), at most JIT_BATCH_TAIL
- * more, and ends early when control enters another page the JIT knows code in (code bitmap): it
+ * A long batch (n > JIT_BATCH_TAIL: cold code) goes on after n - 1 instructions until one
+ * transfers control (a taken branch or jump, a trap), at most JIT_BATCH_TAIL more (one chunk
+ * with S.stopAfterTransfer: single steps cost a chunk's set-up each, ≈ 150 000 batches on a
+ * Linux boot), and ends early when control enters another page the JIT knows code in (code bitmap): it
  * then stops at a block start, where the dispatcher can find translated code or count a visit.
  * Ending at an arbitrary instruction would make every later batch start at an arbitrary pc too,
  * none of them ever hot. Short batches (the dispatcher's basic blocks) end where asked.
@@ -205,18 +206,14 @@ export function jit_interpret(hart: i32, n: i32, heat: i32): i32 {
     left -= done;
     if (left > 0 && S.exitReason < 0) checkInterrupts();
   }
-  for (let i = 0; long && i <= JIT_BATCH_TAIL && S.exitReason < 0; i++) {
-    if (S.reachedKnownCode || S.reachedHot) break;
-    const before = S.pc;
-    if (runChunk(1) == 0) break;
-    if (S.attention) {
-      // Privilege, mstatus or the fetch page changed: take what became pending now, as the
-      // chunk loop above does, and end the batch.
-      if (S.exitReason < 0) checkInterrupts();
-      break;
-    }
-    const step = S.pc - before;
-    if (step != 2 && step != 4) break; // control went elsewhere
+  if (long && S.exitReason < 0 && !S.reachedKnownCode && !S.reachedHot) {
+    // Ends after a taken branch or jump, a trap, before hot or known code, or when privilege,
+    // mstatus or the fetch page changed — then take what became pending now, as the chunk loop
+    // above does.
+    S.stopAfterTransfer = true;
+    runChunk(JIT_BATCH_TAIL + 1);
+    S.stopAfterTransfer = false;
+    if (S.attention && S.exitReason < 0) checkInterrupts();
   }
   S.stopAtKnownCode = false;
   S.heatLimit = 0;

@@ -18,7 +18,7 @@ import { branchHeatWord } from '../jit/branch-heat';
 
 beforeAll(() => cpuModule(), CPU_BUILD_TIMEOUT_MS);
 
-/** The same value as JIT_BATCH_TAIL in index.ts: single steps after n - 1 instructions. */
+/** The same value as JIT_BATCH_TAIL in index.ts: the most a batch runs on after n - 1 instructions. */
 const TAIL = 64;
 
 function interpret(m: TestMachine, n: number, heat = 0): number {
@@ -67,7 +67,7 @@ describe('jit_interpret batches', () => {
     // 120 adds, a jump over one instruction, then more adds.
     m.code(RAM_BASE, [...straight(120), A.jal(0, 8), A.addi(A.X.a1, 0, 1), ...straight(100)]);
     interpret(m, 100);
-    expect(m.harts[0]!.instret).toBe(121n); // 99, then single steps up to and including the jal
+    expect(m.harts[0]!.instret).toBe(121n); // 99, then on up to and including the jal
     expect(m.harts[0]!.pc).toBe(RAM_BASE + 122n * 4n);
     expect(m.harts[0]!.x(A.X.a0)).toBe(120n);
   });

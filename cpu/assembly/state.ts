@@ -26,6 +26,9 @@ export let reachedKnownCode: bool = false;
  * before a target with this many visits (reachedHot). 0 everywhere else. */
 export let heatLimit: u32 = 0;
 export let reachedHot: bool = false;
+/** Set by jit_interpret for the tail of a long batch: the chunk ends right after a taken branch
+ * or jump, so the batch ends at a block start. */
+export let stopAfterTransfer: bool = false;
 export let hb: usize = 0;
 /** Base of x and f register files. */
 export let xb: usize = 0;
