@@ -47,6 +47,9 @@ export interface CodeCacheOptions {
   hart: number;
   /** Clock for compile-time stats (ms); portable code has no `performance` type. */
   now?: () => number;
+  /** Bounds (default MAX_CACHED_REGIONS, MAX_COMPILED_BYTES): reaching one drops everything. */
+  maxRegions?: number;
+  maxCompiledBytes?: number;
 }
 
 interface PageRecord {
@@ -57,8 +60,13 @@ interface PageRecord {
   slots: number[];
 }
 
-/** Regions kept before the whole cache is dropped (bounds table and code memory). */
+/** Regions kept before the whole cache is dropped (bounds the table). */
 export const MAX_CACHED_REGIONS = 32768;
+/** WASM compiled since the last flush before the whole cache is dropped. What V8 keeps for
+ * translated code grows with it, and an invalidated region's module is only freed once no region
+ * of it is live, so counting what is live would not bound memory; QEMU bounds its code buffer
+ * the same way. The Linux boot compiles ≈ 0.1 MB at the default threshold, ≈ 1.4 MB at 2 000. */
+export const MAX_COMPILED_BYTES = 16 << 20;
 const TABLE_GROWTH = 1024;
 /** Interpreter batch from cold code when the CPU tracks code stores (mixed mode; the hash
  * holds at most MAX_COLD_COUNT, and jit_interpret ends the batch at the next control transfer). */
@@ -95,6 +103,10 @@ export class CodeCache {
   };
 
   private readonly threshold: number;
+  private readonly maxRegions: number;
+  private readonly maxCompiledBytes: number;
+  /** WASM compiled since the last flush. */
+  private compiledBytes = 0;
   private readonly storesTracked: boolean;
   private readonly hart: number;
   private readonly now: () => number;
@@ -107,6 +119,8 @@ export class CodeCache {
     options: CodeCacheOptions,
   ) {
     this.threshold = options.threshold;
+    this.maxRegions = options.maxRegions ?? MAX_CACHED_REGIONS;
+    this.maxCompiledBytes = options.maxCompiledBytes ?? MAX_COMPILED_BYTES;
     this.storesTracked = options.storesTracked;
     this.hart = options.hart;
     this.now = options.now ?? Date.now;
@@ -245,6 +259,7 @@ export class CodeCache {
     });
     if (exports) this.stats.modulesCompiled++;
     this.stats.wasmBytes += bytes;
+    this.compiledBytes += bytes;
     this.stats.compileMs += this.now() - started;
   }
 
@@ -279,6 +294,7 @@ export class CodeCache {
   /** Forget everything (FENCE.I without the store hook, snapshot restore, cache full). */
   flush(): void {
     this.stats.flushes++;
+    this.compiledBytes = 0;
     for (const record of this.pages.values()) this.dropPage(record);
     this.pages.clear();
     this.pending.clear();
@@ -334,7 +350,7 @@ export class CodeCache {
 
   private boundSize(): void {
     const live = this.nextSlot - 1 - this.freeSlots.length;
-    if (live >= MAX_CACHED_REGIONS) this.flush();
+    if (live >= this.maxRegions || this.compiledBytes >= this.maxCompiledBytes) this.flush();
   }
 
   /** The page record of `wasmPc`, marking the page in the code bitmap on first use. */

@@ -43,6 +43,9 @@ export interface JitOptions {
   threshold?: number;
   /** Milliseconds clock for the compile-time statistic (default Date.now). */
   now?: () => number;
+  /** The code cache's bounds (code-cache.ts; tests make them small). */
+  maxRegions?: number;
+  maxCompiledBytes?: number;
 }
 
 export class JitHart {
@@ -78,6 +81,8 @@ export class JitHart {
       storesTracked: this.storesTracked,
       hart,
       ...(options.now && { now: options.now }),
+      ...(options.maxRegions !== undefined && { maxRegions: options.maxRegions }),
+      ...(options.maxCompiledBytes !== undefined && { maxCompiledBytes: options.maxCompiledBytes }),
     });
     this.hash.generation = this.cache.dropStalePages();
     const wasm = buildDispatcher({
