@@ -14,7 +14,12 @@ import {
 import * as A from '../test-support/asm';
 import { JIT_CODE_BITMAP, GUEST_RAM_WASM_BASE } from '../layout/wasm-memory';
 import { EXIT_BUDGET, EXIT_JIT_HOT, EXIT_STOP_REQUESTED } from '../layout/exit-reasons';
-import { branchHeatWord } from '../jit/branch-heat';
+import {
+  branchHeat,
+  branchHeatSet,
+  setBranchHeat,
+  BRANCH_HEAT_TRANSLATED,
+} from '../jit/branch-heat';
 
 beforeAll(() => cpuModule(), CPU_BUILD_TIMEOUT_MS);
 
@@ -28,12 +33,12 @@ function interpret(m: TestMachine, n: number, heat = 0): number {
 /** The branch-heat count of guest address `pc` (RAM). */
 function heatOf(m: TestMachine, pc: bigint): number {
   const wasmPc = GUEST_RAM_WASM_BASE + Number(pc - RAM_BASE);
-  return new Int32Array(m.memory.buffer)[branchHeatWord(wasmPc)]! >>> 0;
+  return branchHeat(new Int32Array(m.memory.buffer), wasmPc);
 }
 
 function setHeat(m: TestMachine, pc: bigint, count: number): void {
   const wasmPc = GUEST_RAM_WASM_BASE + Number(pc - RAM_BASE);
-  new Int32Array(m.memory.buffer)[branchHeatWord(wasmPc)] = count;
+  setBranchHeat(new Int32Array(m.memory.buffer), wasmPc, count);
 }
 
 /** a1 = 100; loop: a0++, a1--, bne a1 → loop (3 instructions from RAM_BASE + 4). */
@@ -177,5 +182,62 @@ describe('jit_interpret batches', () => {
     expect(interpret(m, 400)).toBe(EXIT_STOP_REQUESTED);
     expect(m.harts[0]!.instret).toBe(1n);
     expect(m.harts[0]!.pc).toBe(RAM_BASE + 4n);
+  });
+
+  describe('targets that share a counter set', () => {
+    /** Guest addresses after `from` (4-byte aligned, within 1 MiB of RAM_BASE) whose branch-heat
+     * set is `pc`'s, until `count` are found. */
+    function sameSet(pc: bigint, count: number, from = RAM_BASE + 0x1000n): bigint[] {
+      const wasm = (a: bigint) => GUEST_RAM_WASM_BASE + Number(a - RAM_BASE);
+      const found: bigint[] = [];
+      for (let a = from; found.length < count && a < RAM_BASE + 0x100000n; a += 4n) {
+        if (a !== pc && branchHeatSet(wasm(a)) === branchHeatSet(wasm(pc))) found.push(a);
+      }
+      return found;
+    }
+
+    /** The LOOP placed so that its head is `head`, reached by a jump from RAM_BASE. */
+    function loopAt(m: TestMachine, head: bigint): void {
+      m.code(RAM_BASE, [A.jal(0, Number(head - 4n - RAM_BASE))]);
+      m.code(head - 4n, LOOP);
+    }
+
+    it('counts a cold target in the other way: a translated start there does not make it hot', async () => {
+      const m = await createTestMachine();
+      const [head, translated] = sameSet(RAM_BASE + 0x3000n, 2);
+      loopAt(m, head!);
+      setHeat(m, translated!, BRANCH_HEAT_TRANSLATED);
+      // As alone: the jump, the first add, six turns, then the head is hot.
+      expect(interpret(m, 1000, 5)).toBe(EXIT_JIT_HOT);
+      expect(m.harts[0]!.instret).toBe(2n + 6n * 3n);
+      expect(m.harts[0]!.pc).toBe(head);
+      expect(heatOf(m, head!)).toBe(5);
+      expect(heatOf(m, translated!)).toBe(BRANCH_HEAT_TRANSLATED);
+    });
+
+    it('keeps both marks when both ways mark translated starts (the target is never hot)', async () => {
+      const m = await createTestMachine();
+      const [head, first, second] = sameSet(RAM_BASE + 0x3000n, 3);
+      loopAt(m, head!);
+      setHeat(m, first!, BRANCH_HEAT_TRANSLATED);
+      setHeat(m, second!, BRANCH_HEAT_TRANSLATED);
+      expect(interpret(m, 200, 5)).toBe(EXIT_BUDGET);
+      expect(m.harts[0]!.x(A.X.a0)).toBeGreaterThan(50n);
+      expect(heatOf(m, head!)).toBe(0);
+      expect(heatOf(m, first!)).toBe(BRANCH_HEAT_TRANSLATED);
+      expect(heatOf(m, second!)).toBe(BRANCH_HEAT_TRANSLATED);
+    });
+
+    it('gives a new target the way with the lower count', async () => {
+      const m = await createTestMachine();
+      const [head, warm, cool] = sameSet(RAM_BASE + 0x3000n, 3);
+      loopAt(m, head!);
+      setHeat(m, warm!, 40);
+      setHeat(m, cool!, 2);
+      expect(interpret(m, 1000, 5)).toBe(EXIT_JIT_HOT);
+      expect(heatOf(m, head!)).toBe(5);
+      expect(heatOf(m, warm!)).toBe(40);
+      expect(heatOf(m, cool!)).toBe(0); // its counter was taken over
+    });
   });
 });

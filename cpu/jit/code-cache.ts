@@ -7,7 +7,7 @@
 import { GUEST_RAM_WASM_BASE, HART_STATE_BASE, HART_STRIDE } from '../layout/wasm-memory';
 import * as J from './jit-layout';
 import { markCodePage } from './store-tlb-shootdown';
-import { BRANCH_HEAT_TRANSLATED, branchHeatWord, setBranchHeat } from './branch-heat';
+import { BRANCH_HEAT_TRANSLATED, branchHeat, setBranchHeat } from './branch-heat';
 import {
   interpretableRun,
   readRegionBlocks,
@@ -136,7 +136,7 @@ export class CodeCache {
   /** Whether a block reached by taken jumps is worth translating with a region now. */
   private readonly warm = (wasmPc: number): boolean =>
     !this.countsBranches ||
-    this.words[branchHeatWord(wasmPc)]! >>> 0 >= Math.max(1, this.threshold >>> WARM_SHARE_SHIFT);
+    branchHeat(this.words, wasmPc) >= Math.max(1, this.threshold >>> WARM_SHARE_SHIFT);
 
   /** Mixed mode with the CPU's store hook: the interpreter's batches count branch targets
    * (cpu/assembly/branch-heat.ts) and stop before hot ones; cold hash entries never ask. Without

@@ -11,6 +11,7 @@ import { buildDispatcher } from './dispatch/dispatcher';
 import { DispatchHash } from './dispatch/dispatch-hash';
 import * as D from './dispatch/dispatch-layout';
 import { takeStoreRace } from './store-tlb-shootdown';
+import { MAX_BRANCH_HEAT_LIMIT } from './branch-heat';
 
 export interface JitStats {
   /** Instructions retired inside translated code. */
@@ -75,7 +76,8 @@ export class JitHart {
     this.storesTracked = typeof probe === 'function' && probe() === 1;
     const area = D.dispatchArea(Math.max(1, harts), hart);
     this.hash = new DispatchHash(memory, area);
-    const threshold = options.threshold ?? 0;
+    // Counts live in 24 bits of a heat word (branch-heat.ts); settings allow at most 10^6.
+    const threshold = Math.min(options.threshold ?? 0, MAX_BRANCH_HEAT_LIMIT);
     this.cache = new CodeCache(memory, cpu, this.hash, {
       threshold,
       storesTracked: this.storesTracked,

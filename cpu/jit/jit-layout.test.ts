@@ -1,6 +1,6 @@
 import { describe, it, expect } from 'vitest';
 import * as J from './jit-layout';
-import { branchHeatWord } from './branch-heat';
+import { branchHeatSet } from './branch-heat';
 import { dispatchArea, ENTRY_BYTES, HEADER_BYTES, hashOffset } from './dispatch/dispatch-layout';
 import {
   GUEST_RAM_WASM_BASE,
@@ -26,12 +26,13 @@ describe('JIT shared-memory region', () => {
     expect(J.JIT_BRANCH_HEAT % 4).toBe(0);
   });
 
-  it('spreads branch targets over the whole branch-heat table', () => {
-    const words = new Set<number>();
-    for (let pc = 0; pc < 2 * 65536; pc += 2) words.add(branchHeatWord(GUEST_RAM_WASM_BASE + pc));
-    expect(words.size).toBeGreaterThan(0.6 * (J.JIT_BRANCH_HEAT_MASK + 1));
-    expect(Math.min(...words)).toBeGreaterThanOrEqual(J.JIT_BRANCH_HEAT >> 2);
-    expect(Math.max(...words)).toBeLessThanOrEqual(
+  it('spreads branch targets over the whole branch-heat table (sets of two counters)', () => {
+    const sets = new Set<number>();
+    for (let pc = 0; pc < 65536; pc += 2) sets.add(branchHeatSet(GUEST_RAM_WASM_BASE + pc));
+    expect(sets.size).toBeGreaterThan(0.6 * ((J.JIT_BRANCH_HEAT_MASK + 1) / 2));
+    expect([...sets].every((s) => s % 2 === 0)).toBe(true);
+    expect(Math.min(...sets)).toBeGreaterThanOrEqual(J.JIT_BRANCH_HEAT >> 2);
+    expect(Math.max(...sets) + 1).toBeLessThanOrEqual(
       (J.JIT_BRANCH_HEAT >> 2) + J.JIT_BRANCH_HEAT_MASK,
     );
   });

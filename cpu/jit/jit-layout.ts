@@ -14,11 +14,17 @@ export const JIT_PAGE_VERSION_MASK = 65535;
 /** u32 per hash of a wasm pc (branchHeatIndex): how often the interpreter's batches
  * (jit_interpret) jumped or branched there. A batch stops before running a target whose count
  * reached its limit, so the dispatcher can translate that code — or run it, if translated: the
- * JIT sets its translated block starts to the largest count. Collisions only move a decision. */
+ * JIT sets its translated block starts to the largest count. A tag tells the targets that share a
+ * counter apart (without it, every cold target sharing one with a translated start looked hot at
+ * its first visit: most of the boot's translations were such collisions). */
 export const JIT_BRANCH_HEAT = 1572864;
 export const JIT_BRANCH_HEAT_MASK = 65535;
 /** Index of wasm pc w: ((w >>> 1) * JIT_BRANCH_HEAT_MULTIPLIER mod 2^32) >>> 16. */
 export const JIT_BRANCH_HEAT_MULTIPLIER = 2654435761;
+/** A counter word: bits 24..31 a tag of the wasm pc counted there (bits 8..15 of the product
+ * above), bits 0..23 the count; JIT_BRANCH_HEAT_COUNT_MASK as the count marks a translated start. */
+export const JIT_BRANCH_HEAT_TAG_MASK = 4278190080;
+export const JIT_BRANCH_HEAT_COUNT_MASK = 16777215;
 /** i32: bumped after any page version changes, so caches rescan only when something changed. */
 export const JIT_CODE_GENERATION = 1835008;
 /** i32 per hart (MAX_HARTS of them): a RAM page + 1 (-1: several) whose code-bitmap bit was set

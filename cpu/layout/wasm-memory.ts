@@ -44,6 +44,10 @@ export const JIT_BRANCH_HEAT = 1572864;
 export const JIT_BRANCH_HEAT_MASK = 65535;
 /** Index of wasm pc w: ((w >>> 1) * JIT_BRANCH_HEAT_MULTIPLIER mod 2^32) >>> 16. */
 export const JIT_BRANCH_HEAT_MULTIPLIER = 2654435761;
+/** A counter word: bits 24..31 a tag of the wasm pc counted there (bits 8..15 of the product
+ * above), bits 0..23 the count; JIT_BRANCH_HEAT_COUNT_MASK as the count marks a translated start. */
+export const JIT_BRANCH_HEAT_TAG_MASK = 4278190080;
+export const JIT_BRANCH_HEAT_COUNT_MASK = 16777215;
 /** i32 bumped after any page version changes. */
 export const JIT_CODE_GENERATION = 1835008;
 /** i32 per hart: a RAM page (+1; -1 = several) whose code-bitmap bit was set while this hart's
