@@ -1,9 +1,11 @@
 // Hotness counting for the JIT's mixed mode, done by the interpreter itself: during a dispatcher
-// batch (jit_interpret) every taken branch or jump counts its target's visit in the shared
-// JIT_BRANCH_HEAT table (a u32 per hash of the target's wasm pc, shared by all harts). A target
+// batch (jit_interpret) every taken branch or jump counts its target's visit in the
+// JIT_BRANCH_HEAT table (shared by all harts; hashed by the target's wasm pc, two tagged counters
+// per set, so targets that share a set do not share a count). A target
 // whose count reached the batch's limit ends the batch before it runs, and the dispatcher
 // translates it (or runs it: the JIT sets its translated block starts to the largest count).
-// One hash and a load/store per taken branch, instead of a dispatcher turn per basic block.
+// One hash, one or two loads and a store per taken branch, instead of a dispatcher turn per basic
+// block.
 import {
   JIT_BRANCH_HEAT, JIT_BRANCH_HEAT_MASK, JIT_BRANCH_HEAT_MULTIPLIER, JIT_BRANCH_HEAT_TAG_MASK,
   JIT_BRANCH_HEAT_COUNT_MASK,

@@ -167,8 +167,8 @@ export function tlb_fetch_key(): i64 {
  * A long batch (n > JIT_BATCH_TAIL: cold code) goes on after n - 1 instructions until one
  * transfers control (a taken branch or jump, a trap), at most JIT_BATCH_TAIL more (one chunk
  * with S.stopAfterTransfer: single steps cost a chunk's set-up each, ≈ 150 000 batches on a
- * Linux boot), and ends early when control enters another page the JIT knows code in (code bitmap): it
- * then stops at a block start, where the dispatcher can find translated code or count a visit.
+ * Linux boot), and ends early when control enters another page the JIT knows code in (code
+ * bitmap): it then stops at a block start, where the dispatcher can find translated code or count a visit.
  * Ending at an arbitrary instruction would make every later batch start at an arbitrary pc too,
  * none of them ever hot. Short batches (the dispatcher's basic blocks) end where asked.
  *
