@@ -13,7 +13,7 @@ import * as MD from './muldiv';
 import { execute } from './execute';
 import { execLoadFp, execStoreFp, execFma, execOpFp } from './fp';
 import { fetchSlow } from './memory';
-import { reachedHeat } from './branch-heat';
+import { heatCounter, creditHeat, HEAT_HOT } from './branch-heat';
 import { trapPending, takePendingException, illegal } from './trap';
 
 const PAGE_MASK: u64 = ~(<u64>0xfff);
@@ -38,6 +38,10 @@ export function runChunk(n: i32): i32 {
   let delta = M.fetchDelta;
   let done = 0;
   const heatLimit = S.heatLimit; // 0: not counting (run(), or the JIT off)
+  // The counter of the branch target the current run started at, and `done` then: the run is
+  // credited to it at the next counted target or at the end of the chunk.
+  let heatRun = S.heatRun;
+  let heatRunStart = 0;
   // instret is counted in a local and added to S.instret before execute() (CSR reads and writes
   // of instret happen there) and at the end of the chunk.
   let retired = 0;
@@ -66,10 +70,16 @@ export function runChunk(n: i32): i32 {
       // Control entered another page, or a batch starts (jit_interpret resets the fetch page):
       // count this target; a hot one is not run here, the dispatcher translates it (or runs
       // its translation) — also where a region's side exit starts a batch.
-      if (heatLimit != 0 && reachedHeat(<usize>(pc + delta), heatLimit)) {
-        done--;
-        S.reachedHot = true;
-        break;
+      if (heatLimit != 0) {
+        if (heatRun != 0) creditHeat(heatRun, <u32>(done - 1 - heatRunStart), heatLimit);
+        heatRun = heatCounter(<usize>(pc + delta), heatLimit);
+        heatRunStart = done - 1;
+        if (heatRun == HEAT_HOT) {
+          heatRun = 0;
+          done--;
+          S.reachedHot = true;
+          break;
+        }
       }
     }
     const e = D.lookup(table, raw);
@@ -241,7 +251,11 @@ export function runChunk(n: i32): i32 {
       // A taken branch or jump inside the page (targets in other pages are counted at their
       // fetch, above): count the target's visit; a hot one ends the chunk before it runs.
       if (heatLimit != 0 && !mayTrap && (npc & PAGE_MASK) == page) {
-        if (reachedHeat(<usize>(npc + delta), heatLimit)) {
+        if (heatRun != 0) creditHeat(heatRun, <u32>(done - heatRunStart), heatLimit);
+        heatRun = heatCounter(<usize>(npc + delta), heatLimit);
+        heatRunStart = done;
+        if (heatRun == HEAT_HOT) {
+          heatRun = 0;
           S.reachedHot = true;
           break;
         }
@@ -249,6 +263,8 @@ export function runChunk(n: i32): i32 {
       if (S.stopAfterTransfer) break;
     }
   }
+  if (heatRun != 0) creditHeat(heatRun, <u32>(done - heatRunStart), heatLimit);
+  S.heatRun = heatRun; // the next chunk of this batch goes on with the same run
   S.instret += <u64>retired;
   S.pc = pc;
   return done;

@@ -193,6 +193,7 @@ export function jit_interpret(hart: i32, n: i32, heat: i32): i32 {
   S.reachedKnownCode = false;
   S.heatLimit = heat > 0 ? <u32>heat : 0;
   S.reachedHot = false;
+  S.heatRun = 0;
   const long = n > JIT_BATCH_TAIL;
   let left = long ? n - 1 : n;
   while (left > 0 && S.exitReason < 0 && !S.reachedKnownCode && !S.reachedHot) {
@@ -217,6 +218,7 @@ export function jit_interpret(hart: i32, n: i32, heat: i32): i32 {
   }
   S.stopAtKnownCode = false;
   S.heatLimit = 0;
+  S.heatRun = 0;
   store<u64>(hb + H.HS_PC, S.pc);
   store<i32>(hb + H.HS_PRIV, S.priv);
   store<u64>(hb + H.HS_MINSTRET, S.instret);

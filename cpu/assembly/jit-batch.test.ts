@@ -1,8 +1,9 @@
 // jit_interpret, the interpreter batch the JIT dispatcher runs for cold code (index.ts): a short
 // batch runs exactly what it is asked; a long one ends at a block start — after the next taken
 // control transfer (bounded), or where control enters another page whose code-bitmap bit is set
-// (translated code may be there) — while run() ignores the bitmap. With a heat limit it counts
-// the targets of taken branches and jumps (branch-heat.ts) and stops before a hot one.
+// (translated code may be there) — while run() ignores the bitmap. With a heat limit it credits
+// the instructions run from each target of a taken branch or jump to that target
+// (branch-heat.ts) and stops before a hot one.
 import { describe, it, expect, beforeAll } from 'vitest';
 import {
   createTestMachine,
@@ -113,21 +114,35 @@ describe('jit_interpret batches', () => {
     expect(n.harts[0]!.instret).toBe(100n);
   });
 
-  it('counts taken-branch targets and stops before one that reached the heat limit', async () => {
+  it('credits the instructions run from each taken-branch target and stops before a hot one', async () => {
     const m = await createTestMachine();
     m.code(RAM_BASE, LOOP);
-    // Five turns count the head five times; the sixth bne finds it hot and ends the batch.
+    // The batch's first pc is counted too: its run is the setup and the first turn (4). Turns
+    // two and three (3 instructions each) bring the head to 6, kept at the limit (5): the third
+    // bne finds it hot and ends the batch.
     expect(interpret(m, 1000, 5)).toBe(EXIT_JIT_HOT);
-    expect(m.harts[0]!.instret).toBe(1n + 6n * 3n);
+    expect(m.harts[0]!.instret).toBe(1n + 3n * 3n);
     expect(m.harts[0]!.pc).toBe(LOOP_HEAD);
+    expect(heatOf(m, RAM_BASE)).toBe(4);
     expect(heatOf(m, LOOP_HEAD)).toBe(5);
     // A batch starting at a hot pc runs nothing (a region's side exit lands on such code).
     expect(interpret(m, 1000, 5)).toBe(EXIT_JIT_HOT);
-    expect(m.harts[0]!.instret).toBe(19n);
+    expect(m.harts[0]!.instret).toBe(10n);
     // Without a limit nothing is counted or stopped.
     expect(interpret(m, 1000, 0)).toBe(EXIT_BUDGET);
     expect(m.harts[0]!.x(A.X.a1)).toBe(0n);
     expect(heatOf(m, LOOP_HEAD)).toBe(5);
+  });
+
+  it('credits a run that goes on into the batch tail (another chunk) to its target', async () => {
+    // A long batch runs n - 1 instructions in one chunk, then its tail in another: through 600
+    // straight instructions the tail runs all TAIL + 1, and the whole run is the jump target's.
+    const m = await createTestMachine();
+    m.code(RAM_BASE, [A.jal(0, 8), A.SPIN, ...straight(600), A.SPIN]);
+    expect(interpret(m, 300, 100_000)).toBe(EXIT_BUDGET);
+    expect(m.harts[0]!.instret).toBe(BigInt(299 + TAIL + 1));
+    expect(heatOf(m, RAM_BASE)).toBe(1);
+    expect(heatOf(m, RAM_BASE + 8n)).toBe(298 + TAIL + 1);
   });
 
   it('stops at the first jump to a translated start (the largest count)', async () => {
@@ -143,8 +158,10 @@ describe('jit_interpret batches', () => {
     const m = await createTestMachine();
     m.code(RAM_BASE, [...straight(5), A.jal(0, 0x2000 - 20)]);
     m.code(RAM_BASE + 0x2000n, [...straight(50), A.SPIN]);
-    expect(interpret(m, 20, 3)).toBe(EXIT_BUDGET);
-    expect(heatOf(m, RAM_BASE + 0x2000n)).toBe(1);
+    // Six instructions to the jump, then 14 in the other page.
+    expect(interpret(m, 20, 100)).toBe(EXIT_BUDGET);
+    expect(heatOf(m, RAM_BASE)).toBe(6);
+    expect(heatOf(m, RAM_BASE + 0x2000n)).toBe(14);
 
     const n = await createTestMachine();
     n.code(RAM_BASE, [...straight(5), A.jal(0, 0x2000 - 20)]);
@@ -207,9 +224,10 @@ describe('jit_interpret batches', () => {
       const [head, translated] = sameSet(RAM_BASE + 0x3000n, 2);
       loopAt(m, head!);
       setHeat(m, translated!, BRANCH_HEAT_TRANSLATED);
-      // As alone: the jump, the first add, six turns, then the head is hot.
+      // As alone: the jump, the setup, three turns (the head's count reaches the limit in the
+      // last two), then the head is hot.
       expect(interpret(m, 1000, 5)).toBe(EXIT_JIT_HOT);
-      expect(m.harts[0]!.instret).toBe(2n + 6n * 3n);
+      expect(m.harts[0]!.instret).toBe(2n + 3n * 3n);
       expect(m.harts[0]!.pc).toBe(head);
       expect(heatOf(m, head!)).toBe(5);
       expect(heatOf(m, translated!)).toBe(BRANCH_HEAT_TRANSLATED);

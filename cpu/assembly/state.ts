@@ -22,10 +22,13 @@ export let hartId: i32 = 0;
  * enters another page the JIT knows code in, so translated code there takes over. */
 export let stopAtKnownCode: bool = false;
 export let reachedKnownCode: bool = false;
-/** Set by jit_interpret in mixed mode: count branch targets (branch-heat.ts) and stop the chunk
- * before a target with this many visits (reachedHot). 0 everywhere else. */
+/** Set by jit_interpret in mixed mode: credit the instructions run from each branch target to
+ * its counter (branch-heat.ts) and stop the chunk before a target whose count reached this
+ * (reachedHot). 0 everywhere else. */
 export let heatLimit: u32 = 0;
 export let reachedHot: bool = false;
+/** The counter the batch's current run is credited to when a chunk ends inside it (0: none). */
+export let heatRun: usize = 0;
 /** Set by jit_interpret for the tail of a long batch: the chunk ends right after a taken branch
  * or jump, so the batch ends at a block start. */
 export let stopAfterTransfer: bool = false;

@@ -11,7 +11,7 @@ import { buildDispatcher } from './dispatch/dispatcher';
 import { DispatchHash } from './dispatch/dispatch-hash';
 import * as D from './dispatch/dispatch-layout';
 import { takeStoreRace } from './store-tlb-shootdown';
-import { MAX_BRANCH_HEAT_LIMIT } from './branch-heat';
+import { MAX_BRANCH_HEAT_LIMIT, leakBranchHeat } from './branch-heat';
 
 export interface JitStats {
   /** Instructions retired inside translated code. */
@@ -33,20 +33,35 @@ export interface JitStats {
   flushes: number;
   /** Traps inside translated code (a JIT bug; the hart continued in the interpreter). */
   faults: number;
+  /** Leaks of the heat table this hart made (mixed mode). */
+  heatLeaks: number;
 }
 
 /** The dispatcher's poll interval (interrupts, pause requests) in interpreter intervals. */
 const JIT_POLL_FACTOR = 4;
 
+/** Mixed mode: instructions this hart interprets between two leaks of the heat table, and the
+ * share of the threshold each leak takes. The counts are instructions the interpreter ran from a
+ * target (cpu/assembly/branch-heat.ts); with the leak a target becomes hot only while its runs
+ * make more than threshold / HEAT_LEAK_DIVISOR / HEAT_LEAK_PERIOD of the instructions this hart
+ * interprets (1.5 % at the default threshold), so the Linux boot's lukewarm code — run a few
+ * thousand times, spread over the whole boot — stays with the interpreter, while a loop, however
+ * long its body, is translated after `threshold` instructions (cpu/jit/README.md, Hotness). */
+export const HEAT_LEAK_PERIOD = 1 << 20;
+export const HEAT_LEAK_DIVISOR = 2;
+
 export interface JitOptions {
-  /** Visits a block start needs before it is translated (default 0: translate before first run;
-   * colder code is run by the interpreter). */
+  /** Instructions the interpreter runs from a block start before it is translated (default 0:
+   * translate before first run; colder code is run by the interpreter). */
   threshold?: number;
   /** Milliseconds clock for the compile-time statistic (default Date.now). */
   now?: () => number;
   /** The code cache's bounds (code-cache.ts; tests make them small). */
   maxRegions?: number;
   maxCompiledBytes?: number;
+  /** Mixed mode: interpreted instructions between leaks of the heat table (default
+   * HEAT_LEAK_PERIOD; 0: counts never leak). */
+  heatLeakPeriod?: number;
 }
 
 export class JitHart {
@@ -59,6 +74,11 @@ export class JitHart {
   private readonly words: Int32Array;
   private dispatcherExits = 0;
   private faults = 0;
+  /** Mixed mode: visits each leak takes off every counter (0: no leak), and when it is due. */
+  private readonly heatLeak: number;
+  private readonly heatLeakPeriod: number;
+  private nextHeatLeak: number;
+  private heatLeaks = 0;
 
   constructor(
     private readonly cpu: CpuExports,
@@ -87,6 +107,12 @@ export class JitHart {
       ...(options.maxCompiledBytes !== undefined && { maxCompiledBytes: options.maxCompiledBytes }),
     });
     this.hash.generation = this.cache.dropStalePages();
+    this.heatLeakPeriod = options.heatLeakPeriod ?? HEAT_LEAK_PERIOD;
+    this.heatLeak =
+      this.cache.countsBranches && this.heatLeakPeriod > 0
+        ? Math.ceil(threshold / HEAT_LEAK_DIVISOR)
+        : 0;
+    this.nextHeatLeak = this.heatLeakPeriod;
     const wasm = buildDispatcher({
       hart,
       hb: HART_STATE_BASE + hart * HART_STRIDE,
@@ -124,6 +150,7 @@ export class JitHart {
       dispatcherExits: this.dispatcherExits,
       cacheSize: this.cache.size,
       faults: this.faults,
+      heatLeaks: this.heatLeaks,
       ...this.cache.stats,
     };
   }
@@ -136,6 +163,7 @@ export class JitHart {
   /** Like cpu.run(hart, budget): runs about `budget` instructions (the JIT stops at a block
    * boundary, possibly a few instructions later), returns an EXIT_* reason. */
   run(budget: number): number {
+    if (this.heatLeak > 0) this.leakHeat();
     let left = budget;
     for (;;) {
       let result: number;
@@ -157,6 +185,16 @@ export class JitHart {
         return this.cpu.run(this.hart, Math.max(left, 0));
       }
     }
+  }
+
+  /** Leaks the heat table once per heatLeakPeriod instructions this hart interpreted (checked
+   * between slices: a slice interprets at most its budget). */
+  private leakHeat(): void {
+    const interpreted = this.hash.counter(D.HDR_INTERPRETED);
+    if (interpreted < this.nextHeatLeak) return;
+    this.nextHeatLeak = interpreted + this.heatLeakPeriod;
+    leakBranchHeat(this.words, this.heatLeak);
+    this.heatLeaks++;
   }
 
   /** Does what the dispatcher asked (`arg`: a wasm pc or a page, see dispatch-layout.ts). */

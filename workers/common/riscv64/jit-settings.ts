@@ -9,7 +9,8 @@ export type { JitMode };
 
 export interface JitSettings {
   mode: JitMode;
-  /** Block entries before translation in 'mixed' mode (default: cpu/jit's DEFAULT_JIT_THRESHOLD). */
+  /** Mixed mode: instructions the interpreter runs from a block before it is translated
+   * (default: cpu/jit's DEFAULT_JIT_THRESHOLD). */
   threshold?: number;
 }
 
