@@ -205,7 +205,9 @@ export function jit_interpret(hart: i32, n: i32, heat: i32): i32 {
     }
     const done = runChunk(left);
     left -= done;
-    if (left > 0 && S.exitReason < 0) checkInterrupts();
+    // Not when the chunk stopped before hot or known code: nothing changed that a poll must see
+    // now, and the dispatcher polls at its own interval (each poll reads the host clock).
+    if (left > 0 && S.exitReason < 0 && !S.reachedKnownCode && !S.reachedHot) checkInterrupts();
   }
   if (long && S.exitReason < 0 && !S.reachedKnownCode && !S.reachedHot) {
     // Ends after a taken branch or jump, a trap, before hot or known code, or when privilege,

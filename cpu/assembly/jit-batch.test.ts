@@ -145,6 +145,21 @@ describe('jit_interpret batches', () => {
     expect(heatOf(m, RAM_BASE + 8n)).toBe(298 + TAIL + 1);
   });
 
+  it('reads no clock when it stops before a hot target (the dispatcher polls on its own)', async () => {
+    let clockReads = 0;
+    const m = await createTestMachine({
+      hooks: {
+        timeNow: () => {
+          clockReads++;
+          return 0n;
+        },
+      },
+    });
+    m.code(RAM_BASE, LOOP);
+    expect(interpret(m, 1000, 5)).toBe(EXIT_JIT_HOT);
+    expect(clockReads).toBe(0);
+  });
+
   it('stops at the first jump to a translated start (the largest count)', async () => {
     const m = await createTestMachine();
     m.code(RAM_BASE, LOOP);
