@@ -221,7 +221,13 @@ export class CodeCache {
       let region: ReadRegion | undefined;
       try {
         region = readRegionBlocks(this.memory, wasmPc, {
-          known: (pc) => this.blocks.has(pc) || batchStarts.has(pc),
+          // Mixed mode repeats blocks other regions of the page translated: hot code arrives a
+          // target at a time, and a region that stopped at each block translated before split a
+          // loop over several regions (cpu/jit/README.md, Regions). Always mode translates every
+          // block before it runs: repeating would copy a page's code into each of its regions.
+          ...(!this.countsBranches && {
+            known: (pc: number) => this.blocks.has(pc) || batchStarts.has(pc),
+          }),
           warm: this.warm,
           ...(this.chain && { chain: { area: this.hash.area } }),
         });
