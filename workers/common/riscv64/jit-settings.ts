@@ -17,9 +17,9 @@ export interface JitSettings {
 export const JIT_MODES: readonly JitMode[] = ['off', 'mixed', 'always'];
 
 /**
- * What a machine runs when nothing chooses: mixed. bench/results: 8–14× the interpreter on the
- * CPU benchmarks (0.58–1.17× QEMU TCG in-process, against 0.06–0.15×); boot to the marker at
- * 0.92× the interpreter's speed in Node, 0.82× in Chromium (cpu/jit/README.md).
+ * What a machine runs when nothing chooses: mixed. bench/results: 10–25× the interpreter on the
+ * CPU benchmarks (1.0–1.6× QEMU TCG in-process); boot to the marker 1.09× faster than the
+ * interpreter in Node, 1.21× in Chromium (cpu/jit/README.md).
  */
 export const DEFAULT_JIT_SETTINGS: JitSettings = { mode: 'mixed' };
 
