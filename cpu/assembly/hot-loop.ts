@@ -68,8 +68,8 @@ export function runChunk(n: i32): i32 {
         break;
       }
       // Control entered another page, or a batch starts (jit_interpret resets the fetch page):
-      // count this target; a hot one is not run here, the dispatcher translates it (or runs
-      // its translation) — also where a region's side exit starts a batch.
+      // a run starts at this target; a hot one is not run here, the dispatcher translates it
+      // (or runs its translation) — also where a region's side exit starts a batch.
       if (heatLimit != 0) {
         if (heatRun != 0) creditHeat(heatRun, <u32>(done - 1 - heatRunStart), heatLimit);
         heatRun = heatCounter(<usize>(pc + delta), heatLimit);
@@ -249,7 +249,8 @@ export function runChunk(n: i32): i32 {
     if (mayTrap && S.attention) break;
     if (npc != next) {
       // A taken branch or jump inside the page (targets in other pages are counted at their
-      // fetch, above): count the target's visit; a hot one ends the chunk before it runs.
+      // fetch, above): the run that led here is credited to its target; a hot new target ends
+      // the chunk before it runs.
       if (heatLimit != 0 && !mayTrap && (npc & PAGE_MASK) == page) {
         if (heatRun != 0) creditHeat(heatRun, <u32>(done - heatRunStart), heatLimit);
         heatRun = heatCounter(<usize>(npc + delta), heatLimit);

@@ -58,12 +58,12 @@ export function setBranchHeat(words: Int32Array, w: number, count: number): void
 }
 
 /**
- * The leak of the heat table's leaky buckets: takes `amount` visits off every counter that does
- * not mark a translated start. A target then reaches its limit only while it is visited faster
- * than the leak — code that runs a few thousand times spread over a whole boot stays with the
- * interpreter, a loop is translated as before. Another hart's JIT may mark a translated start at
- * the same moment: each counter is replaced only if it still holds what was read, so a mark is
- * never overwritten. Returns how many counters leaked.
+ * The leak of the heat table's leaky buckets: takes `amount` off every count that is not a
+ * translated start's mark. A target then reaches its limit only while instructions are credited
+ * to it faster than the leak — code that runs a few thousand times spread over a whole boot
+ * stays with the interpreter, a loop is translated as before. Another hart's JIT may mark a
+ * translated start at the same moment: each counter is replaced only if it still holds what was
+ * read, so a mark is never overwritten. Returns how many counters leaked.
  */
 export function leakBranchHeat(words: Int32Array, amount: number): number {
   const first = J.JIT_BRANCH_HEAT >> 2;

@@ -74,7 +74,7 @@ export class JitHart {
   private readonly words: Int32Array;
   private dispatcherExits = 0;
   private faults = 0;
-  /** Mixed mode: visits each leak takes off every counter (0: no leak), and when it is due. */
+  /** Mixed mode: what each leak takes off every count (0: no leak), and when it is due. */
   private readonly heatLeak: number;
   private readonly heatLeakPeriod: number;
   private nextHeatLeak: number;
