@@ -38,10 +38,6 @@ export function runChunk(n: i32): i32 {
   let delta = M.fetchDelta;
   let done = 0;
   const heatLimit = S.heatLimit; // 0: not counting (run(), or the JIT off)
-  // The counter of the branch target the current run started at, and `done` then: the run is
-  // credited to it at the next counted target or at the end of the chunk.
-  let heatRun = S.heatRun;
-  let heatRunStart = 0;
   // instret is counted in a local and added to S.instret before execute() (CSR reads and writes
   // of instret happen there) and at the end of the chunk.
   let retired = 0;
@@ -71,11 +67,11 @@ export function runChunk(n: i32): i32 {
       // a run starts at this target; a hot one is not run here, the dispatcher translates it
       // (or runs its translation) — also where a region's side exit starts a batch.
       if (heatLimit != 0) {
-        if (heatRun != 0) creditHeat(heatRun, <u32>(done - 1 - heatRunStart), heatLimit);
-        heatRun = heatCounter(<usize>(pc + delta), heatLimit);
-        heatRunStart = done - 1;
-        if (heatRun == HEAT_HOT) {
-          heatRun = 0;
+        if (S.heatRun != 0) creditHeat(S.heatRun, <u32>(done - 1 - S.heatRunStart), heatLimit);
+        S.heatRun = heatCounter(<usize>(pc + delta), heatLimit);
+        S.heatRunStart = done - 1;
+        if (S.heatRun == HEAT_HOT) {
+          S.heatRun = 0;
           done--;
           S.reachedHot = true;
           break;
@@ -252,11 +248,11 @@ export function runChunk(n: i32): i32 {
       // fetch, above): the run that led here is credited to its target; a hot new target ends
       // the chunk before it runs.
       if (heatLimit != 0 && !mayTrap && (npc & PAGE_MASK) == page) {
-        if (heatRun != 0) creditHeat(heatRun, <u32>(done - heatRunStart), heatLimit);
-        heatRun = heatCounter(<usize>(npc + delta), heatLimit);
-        heatRunStart = done;
-        if (heatRun == HEAT_HOT) {
-          heatRun = 0;
+        if (S.heatRun != 0) creditHeat(S.heatRun, <u32>(done - S.heatRunStart), heatLimit);
+        S.heatRun = heatCounter(<usize>(npc + delta), heatLimit);
+        S.heatRunStart = done;
+        if (S.heatRun == HEAT_HOT) {
+          S.heatRun = 0;
           S.reachedHot = true;
           break;
         }
@@ -264,8 +260,11 @@ export function runChunk(n: i32): i32 {
       if (S.stopAfterTransfer) break;
     }
   }
-  if (heatRun != 0) creditHeat(heatRun, <u32>(done - heatRunStart), heatLimit);
-  S.heatRun = heatRun; // the next chunk of this batch goes on with the same run
+  if (S.heatRun != 0) {
+    // The run goes on in the next chunk of this batch: credit what ran here.
+    creditHeat(S.heatRun, <u32>(done - S.heatRunStart), heatLimit);
+    S.heatRunStart = 0;
+  }
   S.instret += <u64>retired;
   S.pc = pc;
   return done;

@@ -194,6 +194,7 @@ export function jit_interpret(hart: i32, n: i32, heat: i32): i32 {
   S.heatLimit = heat > 0 ? <u32>heat : 0;
   S.reachedHot = false;
   S.heatRun = 0;
+  S.heatRunStart = 0;
   const long = n > JIT_BATCH_TAIL;
   let left = long ? n - 1 : n;
   while (left > 0 && S.exitReason < 0 && !S.reachedKnownCode && !S.reachedHot) {
