@@ -18,8 +18,8 @@ export const JIT_MODES: readonly JitMode[] = ['off', 'mixed', 'always'];
 
 /**
  * What a machine runs when nothing chooses: mixed. bench/results: 10–25× the interpreter on the
- * CPU benchmarks (1.0–1.6× QEMU TCG in-process); boot to the marker 1.09× faster than the
- * interpreter in Node, 1.21× in Chromium (cpu/jit/README.md).
+ * CPU benchmarks (1.0–1.6× QEMU TCG in-process); boot to the marker 1.1× faster than the
+ * interpreter in Node, 1.1–1.2× in Chromium (cpu/jit/README.md).
  */
 export const DEFAULT_JIT_SETTINGS: JitSettings = { mode: 'mixed' };
 
