@@ -197,6 +197,74 @@ describe('Sv39/Sv48 translation', () => {
     expect([hart.x(X.a0), hart.x(X.a1), hart.x(X.a2)]).toEqual([1n, 1n, 2n]);
   });
 
+  it('sfence.vma with an address drops that page only', async () => {
+    let pteA = 0n;
+    let pteB = 0n;
+    const m = await paged(
+      [
+        A.ld(X.a0, X.s0, 0), // both pages cached
+        A.ld(X.a1, X.s1, 0),
+        A.sd(X.s2, X.t0, 0), // both remapped
+        A.sd(X.s3, X.t1, 0),
+        A.sfenceVma(X.s0, 0), // for the first only
+        A.ld(X.a2, X.s0, 0),
+        A.ld(X.a3, X.s1, 0),
+      ],
+      (pt, mm) => {
+        pteA = pt.map(0x2000n, RAM_BASE + 0x21000n, R | ACC);
+        pteB = pt.map(0x5000n, RAM_BASE + 0x23000n, R | ACC);
+        pt.map(0x3000n, pteA - (pteA & 0xfffn), R | W | ACC | DIRTY); // their page table page
+        const data: [bigint, bigint][] = [
+          [0x21010n, 1n],
+          [0x22010n, 2n],
+          [0x23000n, 3n],
+          [0x24000n, 4n],
+        ];
+        for (const [pa, v] of data) mm.writeU64(RAM_BASE + pa, v);
+      },
+    );
+    const hart = m.harts[0]!;
+    const leaf = (pa: bigint) => ((pa >> 12n) << 10n) | R | ACC | V;
+    hart.setX(X.s0, 0x2000n + 0x10n); // any address in the page
+    hart.setX(X.s1, 0x5000n);
+    hart.setX(X.s2, 0x3000n + (pteA & 0xfffn));
+    hart.setX(X.s3, 0x3000n + (pteB & 0xfffn));
+    hart.setX(X.t0, leaf(RAM_BASE + 0x22000n));
+    hart.setX(X.t1, leaf(RAM_BASE + 0x24000n));
+    m.run(8);
+    // The fenced page sees its new mapping; the other keeps its cached one (no refill).
+    expect([hart.x(X.a0), hart.x(X.a1), hart.x(X.a2), hart.x(X.a3)]).toEqual([1n, 3n, 2n, 3n]);
+  });
+
+  it('sfence.vma with an address in a superpage drops all of that superpage', async () => {
+    // Two 4 KiB pieces of one 2 MiB page are cached in different TLB entries; a fence naming
+    // one after the leaf changed must drop both.
+    let pte = 0n;
+    const m = await paged(
+      [
+        A.ld(X.a0, X.s0, 0),
+        A.ld(X.a1, X.s1, 0),
+        A.sd(X.s2, X.t0, 0),
+        A.sfenceVma(X.s0, 0),
+        A.ld(X.a2, X.s1, 0),
+      ],
+      (pt, mm) => {
+        pte = pt.map(0x4000_0000n, RAM_BASE + 0x20_0000n, R | ACC, 1);
+        pt.map(0x3000n, pte - (pte & 0xfffn), R | W | ACC | DIRTY); // the leaf's table page
+        mm.writeU64(RAM_BASE + 0x20_0000n, 1n);
+        mm.writeU64(RAM_BASE + 0x30_5000n, 2n);
+        mm.writeU64(RAM_BASE + 0x10_5000n, 3n);
+      },
+    );
+    const hart = m.harts[0]!;
+    hart.setX(X.s0, 0x4000_0000n);
+    hart.setX(X.s1, 0x4010_5000n);
+    hart.setX(X.s2, 0x3000n + (pte & 0xfffn));
+    hart.setX(X.t0, ((RAM_BASE >> 12n) << 10n) | R | ACC | V); // now RAM's first 2 MiB
+    m.run(6);
+    expect([hart.x(X.a0), hart.x(X.a1), hart.x(X.a2)]).toEqual([1n, 2n, 3n]);
+  });
+
   it('MPRV makes M-mode loads use the MPP translation', async () => {
     const m = await createTestMachine();
     const pt = new PageTables(m, 3);

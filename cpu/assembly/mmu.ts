@@ -59,7 +59,59 @@ export function flushTlb(): void {
     epoch = 1;
   }
   store<i32>(S.hb + HS_TLB_EPOCH, epoch);
+  superpageGigs = 0;
   onPrivilegeChange();
+}
+
+// The TLBs hold 4 KiB entries, also for pages of a superpage; a fence for one address must drop
+// all of them when that address lies in a superpage. So the walk notes which 1 GiB regions
+// (va >> 30) superpages were met in since the last full flush: up to SUPERPAGE_SLOTS, more (or
+// a TLB this instance did not fill itself, e.g. after a restore) count as "anywhere".
+const SUPERPAGE_SLOTS = 4;
+const SUPERPAGES_ANYWHERE: i32 = -1;
+let superpageGigs: i32 = SUPERPAGES_ANYWHERE;
+let superpageGig0: u64 = 0;
+let superpageGig1: u64 = 0;
+let superpageGig2: u64 = 0;
+let superpageGig3: u64 = 0;
+
+function noteSuperpage(va: u64): void {
+  const gig = va >> 30;
+  if (superpageGigs == SUPERPAGES_ANYWHERE || inSuperpageGig(gig)) return;
+  if (superpageGigs == 0) superpageGig0 = gig;
+  else if (superpageGigs == 1) superpageGig1 = gig;
+  else if (superpageGigs == 2) superpageGig2 = gig;
+  else if (superpageGigs == 3) superpageGig3 = gig;
+  superpageGigs = superpageGigs < SUPERPAGE_SLOTS ? superpageGigs + 1 : SUPERPAGES_ANYWHERE;
+}
+
+function inSuperpageGig(gig: u64): bool {
+  const n = superpageGigs;
+  if (n == SUPERPAGES_ANYWHERE) return true;
+  return (
+    (n > 0 && superpageGig0 == gig) ||
+    (n > 1 && superpageGig1 == gig) ||
+    (n > 2 && superpageGig2 == gig) ||
+    (n > 3 && superpageGig3 == gig)
+  );
+}
+
+/** sfence.vma with an address (any ASID: ASIDLEN is 0): drop the entries that translation of
+ * va may have come from. Linux fences single pages thousands of times per boot; flushing
+ * everything for each cost ≈ 34 refills a time. */
+export function flushTlbPage(va: u64): void {
+  if (inSuperpageGig(va >> 30)) {
+    flushTlb();
+    return;
+  }
+  const page = va & PAGE_MASK;
+  const slot = <usize>(((va >> 12) & 255) << 4);
+  for (let t = 0; t < 3; t++) { // fetch, load and store TLBs, one after the other
+    const e = S.hb + <usize>(HS_TLB_FETCH + t * TLB_ENTRIES * TLB_ENTRY_SIZE) + slot;
+    if ((load<u64>(e) & PAGE_MASK) == page) store<u64>(e, 0); // tag 0 never matches: epoch >= 1
+  }
+  fetchPage = 1;
+  S.attention = true; // run()'s inner loop caches the fetch page: make it reload it
 }
 
 @inline export function inRam(pa: u64, size: u64): bool {
@@ -146,6 +198,7 @@ export function translate(va: u64, access: i32): u64 {
     // with a compare-and-swap so a concurrent PTE change by another hart restarts the walk.
     const wanted = pte | PTE_A | (access == B.ACCESS_STORE ? PTE_D : 0);
     if (wanted != pte && atomic.cmpxchg<u64>(pteWasm, pte, wanted) != pte) continue;
+    if (i > 0) noteSuperpage(va);
     return (ppn << 12) | (va & ((<u64>1 << (12 + lowBits)) - 1));
   }
   pageFault(access, va);

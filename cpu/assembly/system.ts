@@ -3,7 +3,7 @@ import * as S from './state';
 import * as B from './bits';
 import { raise, illegal, trapPending, mret, sret, currentMip, stimecmpActive } from './trap';
 import { csrRead, csrWrite } from './csr';
-import { flushTlb } from './mmu';
+import { flushTlb, flushTlbPage } from './mmu';
 import { sbi_call, wfi, time_now } from './env';
 import {
   HS_MSTATUS, HS_PC, HS_COUNT_SBI, HS_COUNT_WFI, HS_MIE, HS_MTIMECMP, HS_STIMECMP, HS_IN_WFI,
@@ -36,9 +36,11 @@ export function execSystem(i: u32): void {
 function privileged(i: u32): void {
   const status = S.csrLoad(HS_MSTATUS);
   if ((i & 0xfe007fff) == 0x12000073) {
-    // SFENCE.VMA (any rs1/rs2): ASIDLEN is 0, so every form flushes the whole TLB.
+    // SFENCE.VMA: ASIDLEN is 0, so rs2 (the ASID) never narrows it; rs1 (an address) does.
+    const rs1 = (i >> 15) & 31;
     if (S.priv == S.PRIV_U || (S.priv == S.PRIV_S && (status & B.MSTATUS_TVM) != 0)) illegal();
-    else flushTlb();
+    else if (rs1 == 0) flushTlb();
+    else flushTlbPage(S.xget(rs1));
     return;
   }
   switch (i) {
