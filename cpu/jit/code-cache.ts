@@ -102,7 +102,7 @@ export class CodeCache {
     flushes: 0,
   };
 
-  private readonly threshold: number;
+  private threshold: number;
   private readonly maxRegions: number;
   private readonly maxCompiledBytes: number;
   /** WASM compiled since the last flush. */
@@ -137,6 +137,17 @@ export class CodeCache {
   private readonly warm = (wasmPc: number): boolean =>
     !this.countsBranches ||
     branchHeat(this.words, wasmPc) >= Math.max(1, this.threshold >>> WARM_SHARE_SHIFT);
+
+  /** Mixed mode with branch heat: the threshold from now on (the dispatcher reads its own copy
+   * in the hash header, which JitHart sets alongside). */
+  setHeatThreshold(threshold: number): void {
+    if (this.countsBranches && threshold > 0) this.threshold = threshold;
+  }
+
+  /** The threshold the interpreter's batches use now (mixed mode with branch heat), else 0. */
+  get heatThreshold(): number {
+    return this.countsBranches ? this.threshold : 0;
+  }
 
   /** Mixed mode with the CPU's store hook: the interpreter's batches count branch targets
    * (cpu/assembly/branch-heat.ts) and stop before hot ones; cold hash entries never ask. Without

@@ -7,7 +7,12 @@ import {
   RAM_BASE,
 } from '../test-support/machine.node';
 import { EXIT_BUDGET } from '../layout/exit-reasons';
-import { createHartRunner } from './hart-runner';
+import {
+  createHartRunner,
+  DEFAULT_JIT_THRESHOLD,
+  SETTLE_AFTER,
+  SETTLED_JIT_THRESHOLD,
+} from './hart-runner';
 
 // a0 counts down from 200 in a two-instruction loop, then the hart parks in a self-loop.
 const PROGRAM = [
@@ -106,5 +111,34 @@ describe('createHartRunner', () => {
       expect(yields, mode).toBe(100);
       if (mode !== 'off') expect(runner.stats!.translatedInstructions, mode).toBeGreaterThan(0);
     }
+  });
+
+  it('settles mixed mode at the default threshold after SETTLE_AFTER instructions, not a chosen one', async () => {
+    // One long translated loop runs past SETTLE_AFTER; the hart then counts at the settled threshold.
+    const turns = SETTLE_AFTER / 2 + 1_000_000;
+    const loop = [
+      A.lui(A.X.a0, (turns >> 12) + 1),
+      A.addi(A.X.a0, A.X.a0, -1),
+      A.bne(A.X.a0, 0, -4),
+      A.jal(0, 0),
+    ];
+    const heatThresholds = async (threshold?: number) => {
+      const m = await createTestMachine();
+      m.code(RAM_BASE, loop);
+      const runner = createHartRunner(m.cpus[0]!, m.memory, 0, {
+        mode: 'mixed',
+        ...(threshold !== undefined && { threshold }),
+      });
+      const before = runner.stats!.heatThreshold;
+      for (let i = 0; i < 2000 && m.harts[0]!.pc !== RAM_BASE + 12n; i++) runner.run(1 << 20);
+      expect(m.harts[0]!.pc).toBe(RAM_BASE + 12n);
+      runner.run(1000); // the slice after the loop: settling is checked between slices
+      return [before, runner.stats!.heatThreshold];
+    };
+    expect(await heatThresholds()).toEqual([DEFAULT_JIT_THRESHOLD, SETTLED_JIT_THRESHOLD]);
+    expect(await heatThresholds(DEFAULT_JIT_THRESHOLD)).toEqual([
+      DEFAULT_JIT_THRESHOLD,
+      DEFAULT_JIT_THRESHOLD,
+    ]);
   });
 });

@@ -14,6 +14,15 @@ export type JitMode = 'off' | 'mixed' | 'always';
  * (20 000 of them) compiled ≈ 23 that ran ≈ 7 M (cpu/jit/README.md, Hotness). */
 export const DEFAULT_JIT_THRESHOLD = 32_000;
 
+/** Mixed mode with the default threshold: after its first SETTLE_AFTER instructions (a Linux
+ * boot to the shell runs ≈ 42 M) a hart translates at SETTLED_JIT_THRESHOLD. A boot runs most
+ * of its code once, where translating lukewarm code costs more than it saves; what a settled
+ * guest runs lukewarm it mostly runs again (cpu/jit/README.md, Hotness). Not the first WFI: an
+ * SMP boot's harts sleep while waiting for each other, and settling mid-boot cost the 2-hart
+ * boot ≈ 300 ms. */
+export const SETTLED_JIT_THRESHOLD = 8_000;
+export const SETTLE_AFTER = 2 ** 26;
+
 export interface HartRunner {
   /** Runs up to about `budget` instructions; returns an EXIT_* reason (cpu/layout/exit-reasons). */
   run(budget: number): number;
@@ -40,8 +49,16 @@ export function createHartRunner(
     return { run: (budget) => cpu.run(hart, budget), stats: undefined, flush: () => {} };
   }
   const threshold = mode === 'always' ? 0 : Math.max(1, options.threshold ?? DEFAULT_JIT_THRESHOLD);
-  const jitOptions = options.now ? { threshold, now: options.now } : { threshold };
-  const jit = new JitHart(cpu, memory, hart, jitOptions);
+  const jit = new JitHart(cpu, memory, hart, {
+    threshold,
+    // A threshold the user chose holds throughout.
+    ...(mode === 'mixed' &&
+      options.threshold === undefined && {
+        settledThreshold: SETTLED_JIT_THRESHOLD,
+        settleAfter: SETTLE_AFTER,
+      }),
+    ...(options.now && { now: options.now }),
+  });
   return {
     run: (budget) => jit.run(budget),
     get stats() {

@@ -15,7 +15,7 @@ import {
   leakBranchHeat,
   setBranchHeat,
 } from './branch-heat';
-import { HEAT_LEAK_DIVISOR, JitHart } from './jit-hart';
+import { HEAT_LEAK_DIVISOR, JitHart, type JitOptions } from './jit-hart';
 
 describe('leakBranchHeat', () => {
   it('takes the same amount off every count, down to 0, and leaves translated starts marked', () => {
@@ -53,10 +53,10 @@ function spreadLoop(turns: number): number[] {
 
 /** Runs `spreadLoop(2000)` in mixed mode at threshold 400 (a leak of 200 instructions), in slices
  * shorter than the leak period as the vCPU workers' are. */
-async function runSpreadLoop(heatLeakPeriod: number) {
+async function runSpreadLoop(heatLeakPeriod: number, settle: JitOptions = {}) {
   const m = await createTestMachine();
   m.code(RAM_BASE, spreadLoop(2000));
-  const jit = new JitHart(m.cpus[0]!, m.memory, 0, { threshold: 400, heatLeakPeriod });
+  const jit = new JitHart(m.cpus[0]!, m.memory, 0, { threshold: 400, heatLeakPeriod, ...settle });
   const end = RAM_BASE + 4n * BigInt(2 + 3 * BLOCKS + 2);
   const slice = Math.min(heatLeakPeriod || 1000, 1000);
   for (let i = 0; i < 10_000 && m.harts[0]!.pc !== end; i++) jit.run(slice);
@@ -102,5 +102,23 @@ describe('mixed mode with leaking heat', () => {
     // ≈ 300 turns instead of 200.
     expect(stats.interpretedSteps).toBeLessThan(500 * TURN);
     expect(stats.translatedInstructions).toBeGreaterThan(1500 * TURN);
+  });
+
+  it('keeps the threshold until the hart settles, then translates at the settled one', async () => {
+    // Threshold 400 (a leak of 200 per 1 000: never hot, above) for 1 000 turns, then 10 (a
+    // leak of 5 against a gain of ≈ 10 per 1 000): translated within a few periods.
+    const settleAfter = 1000 * TURN;
+    const stats = await runSpreadLoop(1000, { settledThreshold: 10, settleAfter });
+    expect(stats.heatThreshold).toBe(10);
+    expect(stats.interpretedSteps).toBeGreaterThanOrEqual(settleAfter);
+    expect(stats.interpretedSteps).toBeLessThan(settleAfter + 100 * TURN);
+    expect(stats.regionsCompiled).toBeGreaterThanOrEqual(1);
+    expect(stats.translatedInstructions).toBeGreaterThan(850 * TURN);
+  });
+
+  it('never settles without a settled threshold', async () => {
+    const stats = await runSpreadLoop(1000, { settleAfter: 1000 * TURN });
+    expect(stats.heatThreshold).toBe(400);
+    expect(stats.regionsCompiled).toBeLessThanOrEqual(1);
   });
 });

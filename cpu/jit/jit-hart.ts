@@ -35,6 +35,8 @@ export interface JitStats {
   faults: number;
   /** Leaks of the heat table this hart made (mixed mode). */
   heatLeaks: number;
+  /** Mixed mode: the hotness threshold in use (lower once the hart has settled); 0 otherwise. */
+  heatThreshold: number;
 }
 
 /** The dispatcher's poll interval (interrupts, pause requests) in interpreter intervals. */
@@ -62,6 +64,10 @@ export interface JitOptions {
   /** Mixed mode: interpreted instructions between leaks of the heat table (default
    * HEAT_LEAK_PERIOD; 0: counts never leak). */
   heatLeakPeriod?: number;
+  /** Mixed mode: the threshold once this hart has run `settleAfter` instructions (interpreted
+   * and translated); by default `threshold` throughout. */
+  settledThreshold?: number;
+  settleAfter?: number;
 }
 
 export class JitHart {
@@ -75,8 +81,11 @@ export class JitHart {
   private dispatcherExits = 0;
   private faults = 0;
   /** Mixed mode: what each leak takes off every count (0: no leak), and when it is due. */
-  private readonly heatLeak: number;
+  private heatLeak: number;
   private readonly heatLeakPeriod: number;
+  /** Mixed mode: the threshold after settling and when (Infinity: never). */
+  private readonly settledThreshold: number;
+  private settleAfter: number;
   private nextHeatLeak: number;
   private heatLeaks = 0;
 
@@ -113,6 +122,13 @@ export class JitHart {
         ? Math.ceil(threshold / HEAT_LEAK_DIVISOR)
         : 0;
     this.nextHeatLeak = this.heatLeakPeriod;
+    if (this.cache.countsBranches) this.hash.heatLimit = threshold;
+    const settled = Math.min(options.settledThreshold ?? threshold, MAX_BRANCH_HEAT_LIMIT);
+    this.settledThreshold = settled;
+    this.settleAfter =
+      this.cache.countsBranches && settled > 0 && settled !== threshold
+        ? (options.settleAfter ?? 0)
+        : Infinity;
     const wasm = buildDispatcher({
       hart,
       hb: HART_STATE_BASE + hart * HART_STRIDE,
@@ -126,7 +142,7 @@ export class JitHart {
       // no exit, and the interpreter counts branch targets to find hot code.
       ...(this.cache.countsBranches && {
         coldEntry: D.coldValue(D.MAX_HEAT, TRACKED_BATCH),
-        heat: threshold,
+        countsHeat: true,
       }),
     });
     const instance = new WebAssembly.Instance(new WebAssembly.Module(wasm), {
@@ -151,6 +167,7 @@ export class JitHart {
       cacheSize: this.cache.size,
       faults: this.faults,
       heatLeaks: this.heatLeaks,
+      heatThreshold: this.cache.heatThreshold,
       ...this.cache.stats,
     };
   }
@@ -164,6 +181,7 @@ export class JitHart {
    * boundary, possibly a few instructions later), returns an EXIT_* reason. */
   run(budget: number): number {
     if (this.heatLeak > 0) this.leakHeat();
+    if (this.settleAfter !== Infinity && this.executed() >= this.settleAfter) this.settle();
     let left = budget;
     for (;;) {
       let result: number;
@@ -185,6 +203,19 @@ export class JitHart {
         return this.cpu.run(this.hart, Math.max(left, 0));
       }
     }
+  }
+
+  /** Instructions this hart has run in mixed mode, interpreted and translated. */
+  private executed(): number {
+    return this.hash.counter(D.HDR_INTERPRETED) + this.hash.counter(D.HDR_TRANSLATED);
+  }
+
+  /** Switches to the settled threshold (and the leak that goes with it), once. */
+  private settle(): void {
+    this.settleAfter = Infinity;
+    this.hash.heatLimit = this.settledThreshold;
+    this.cache.setHeatThreshold(this.settledThreshold);
+    if (this.heatLeak > 0) this.heatLeak = Math.ceil(this.settledThreshold / HEAT_LEAK_DIVISOR);
   }
 
   /** Leaks the heat table once per heatLeakPeriod instructions this hart interpreted (checked

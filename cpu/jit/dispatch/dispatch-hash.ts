@@ -47,6 +47,9 @@ export class DispatchHash {
   get arg(): number {
     return this.u32[(this.area.header + D.HDR_ARG) >> 2]!;
   }
+  set heatLimit(limit: number) {
+    this.i32[(this.area.header + D.HDR_HEAT_LIMIT) >> 2] = limit;
+  }
   set generation(g: number) {
     this.i32[(this.area.header + D.HDR_GENERATION) >> 2] = g;
   }

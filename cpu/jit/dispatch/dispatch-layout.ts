@@ -2,7 +2,8 @@
 // between the configured harts) and the codes the WASM dispatcher returns to TypeScript.
 //
 // Header (64 bytes): the budget left when the dispatcher returned, the argument of a request
-// (a wasm pc or a page), the code generation this hart's hash reflects, statistics.
+// (a wasm pc or a page), the code generation this hart's hash reflects, statistics, the hotness
+// threshold the interpreter's batches use.
 // Hash: direct-mapped 8-byte entries {u32 wasm pc (0 = empty), i32 value}:
 //   value > 0: a translated block, (table slot << ENTRY_BITS) | entry index in its region;
 //   value < 0: code run by the interpreter, ~value = heat << COUNT_BITS | instructions per
@@ -16,6 +17,8 @@ export const HDR_GENERATION = 8;
 export const HDR_TRANSLATED = 16;
 export const HDR_INTERPRETED = 24;
 export const HDR_BLOCK_RUNS = 32;
+/** i32: mixed mode's threshold now (JitHart lowers it once the hart has settled). */
+export const HDR_HEAT_LIMIT = 40;
 export const HEADER_BYTES = 64;
 export const ENTRY_BYTES = 8;
 

@@ -25,9 +25,10 @@ export interface DispatcherOptions {
   storesTracked: boolean;
   /** Initial size of the imported table. */
   tableSize: number;
-  /** Mixed mode: interpreter batches count branch targets and stop before one with this many
-   * visits (jit_interpret's heat, cpu/assembly/branch-heat.ts), which is then translated. */
-  heat?: number;
+  /** Mixed mode: interpreter batches count branch targets and stop before one whose count
+   * reached the threshold in the header's HDR_HEAT_LIMIT (jit_interpret's heat,
+   * cpu/assembly/branch-heat.ts), which is then translated. */
+  countsHeat?: boolean;
   /** Hash value to install by itself on a miss in a page without translations (mixed mode
    * with the CPU's store hook: cold batches then depend on nothing TypeScript decides). */
   coldEntry?: number;
@@ -226,7 +227,7 @@ class DispatcherEmitter {
     const b = this.b;
     // With branch heat anywhere: a translated block start whose entry is missing is hot for the
     // interpreter, which stops before it, and the next turn asks for it (runCold).
-    if (!this.o.heat) {
+    if (!this.o.countsHeat) {
       b.localGet(this.w).i32Const(GUEST_RAM_WASM_BASE).op(Op.i32_sub);
       b.i32Const(12).op(Op.i32_shr_u);
       b.localTee(this.n).i32Const(5).op(Op.i32_shr_u).i32Const(2).op(Op.i32_shl);
@@ -236,14 +237,14 @@ class DispatcherEmitter {
     b.localGet(this.slot).localGet(this.w).mem(Mem.i32_store, 0);
     b.localGet(this.slot).i32Const(value).mem(Mem.i32_store, 4);
     this.continue();
-    if (!this.o.heat) b.end();
+    if (!this.o.countsHeat) b.end();
   }
 
   /** Code the interpreter runs: translate it if the last batch found it hot; count a visit
    * (without the store hook), asking for translation when the heat is used up; run a batch. */
   private runCold(): void {
     const { b, o } = this;
-    if (o.heat) {
+    if (o.countsHeat) {
       // The last batch stopped before this pc: the interpreter counted it hot.
       b.localGet(this.hot).if();
       b.i32Const(0).localSet(this.hot);
@@ -274,7 +275,7 @@ class DispatcherEmitter {
       b.i32Const(0)
         .mem(Mem.i32_load, o.hb + H.HS_COUNT_EXCEPTIONS)
         .localSet(this.exc);
-    this.interpret(o.heat ?? 0);
+    this.interpret(!!o.countsHeat);
     this.account(this.interpreted);
     this.refreshKeys();
     if (!o.storesTracked) {
@@ -336,7 +337,7 @@ class DispatcherEmitter {
         .mem(Mem.i64_load, o.hb + H.HS_PC)
         .localSet(this.oldPc);
     b.i32Const(1).localSet(this.n);
-    this.interpret(0);
+    this.interpret(false);
     this.account(this.interpreted);
     this.refreshKeys();
     if (!o.storesTracked) {
@@ -354,13 +355,16 @@ class DispatcherEmitter {
   /** Lets the interpreter run a batch of at least n instructions (it ends the batch after the
    * next control transfer, see jit_interpret); then n = instructions retired, at least 1 so the
    * budget always shrinks. */
-  private interpret(heat: number): void {
+  private interpret(countHeat: boolean): void {
     const { b, o } = this;
     b.i32Const(0)
       .mem(Mem.i64_load, o.hb + H.HS_MINSTRET)
       .localSet(this.before);
-    b.i32Const(o.hart).localGet(this.n).i32Const(heat).call(this.f.interpret).localSet(this.r);
-    if (heat > 0) {
+    b.i32Const(o.hart).localGet(this.n);
+    if (countHeat) b.i32Const(0).mem(Mem.i32_load, o.area.header + D.HDR_HEAT_LIMIT);
+    else b.i32Const(0);
+    b.call(this.f.interpret).localSet(this.r);
+    if (countHeat) {
       // Stopped before a hot target: not an exit; the next turn asks for its translation.
       b.localGet(this.r).i32Const(EXIT_JIT_HOT).op(Op.i32_eq).if();
       b.i32Const(0).localSet(this.r);
