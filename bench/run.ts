@@ -57,6 +57,12 @@ const BENCHMARKS: BenchmarkEntry[] = [
     what: 'dd on virtio-blk in the guest; idle VMM CPU',
     timeoutS: 240,
   },
+  {
+    id: 'shell',
+    script: 'bench/shell/run.ts',
+    what: 'a fork+exec loop in the guest shell: interpreter vs JIT mixed vs QEMU',
+    timeoutS: 420,
+  },
 ];
 
 function parseArgs(argv: string[]): {
