@@ -14,14 +14,14 @@ export type JitMode = 'off' | 'mixed' | 'always';
  * (20 000 of them) compiled ≈ 23 that ran ≈ 7 M (cpu/jit/README.md, Hotness). */
 export const DEFAULT_JIT_THRESHOLD = 32_000;
 
-/** Mixed mode with the default threshold: after its first SETTLE_AFTER instructions (a Linux
- * boot to the shell runs ≈ 42 M) a hart translates at SETTLED_JIT_THRESHOLD. A boot runs most
- * of its code once, where translating lukewarm code costs more than it saves; what a settled
- * guest runs lukewarm it mostly runs again (cpu/jit/README.md, Hotness). Not the first WFI: an
- * SMP boot's harts sleep while waiting for each other, and settling mid-boot cost the 2-hart
- * boot ≈ 300 ms. */
+/** Mixed mode with the default threshold: once the whole guest has been idle (every hart in WFI,
+ * one asleep ≥ SETTLE_IDLE_MS: at its shell prompt, say), or after a hart's first SETTLE_AFTER
+ * instructions (a backstop for guests that never idle; a Linux boot to the shell runs 42–77 M),
+ * harts translate at SETTLED_JIT_THRESHOLD. A boot runs most of its code once, where translating
+ * lukewarm code costs more than it saves; what a settled guest runs lukewarm it mostly runs
+ * again (cpu/jit/README.md, Hotness). */
 export const SETTLED_JIT_THRESHOLD = 8_000;
-export const SETTLE_AFTER = 2 ** 26;
+export const SETTLE_AFTER = 2 ** 28;
 
 export interface HartRunner {
   /** Runs up to about `budget` instructions; returns an EXIT_* reason (cpu/layout/exit-reasons). */
@@ -30,6 +30,8 @@ export interface HartRunner {
   readonly stats: JitStats | undefined;
   /** Drop translations (after a snapshot restore rewrote guest RAM). */
   flush(): void;
+  /** The hart slept `ms` in WFI (mixed mode settles once it finds the whole guest idle). */
+  noteIdle(ms: number): void;
 }
 
 export interface HartRunnerOptions {
@@ -46,7 +48,12 @@ export function createHartRunner(
 ): HartRunner {
   const mode = options.mode ?? 'off';
   if (mode === 'off') {
-    return { run: (budget) => cpu.run(hart, budget), stats: undefined, flush: () => {} };
+    return {
+      run: (budget) => cpu.run(hart, budget),
+      stats: undefined,
+      flush: () => {},
+      noteIdle: () => {},
+    };
   }
   const threshold = mode === 'always' ? 0 : Math.max(1, options.threshold ?? DEFAULT_JIT_THRESHOLD);
   const jit = new JitHart(cpu, memory, hart, {
@@ -65,5 +72,6 @@ export function createHartRunner(
       return jit.stats;
     },
     flush: () => jit.flush(),
+    noteIdle: (ms) => jit.noteIdle(ms),
   };
 }

@@ -15,7 +15,9 @@ import {
   leakBranchHeat,
   setBranchHeat,
 } from './branch-heat';
-import { HEAT_LEAK_DIVISOR, JitHart, type JitOptions } from './jit-hart';
+import { HEAT_LEAK_DIVISOR, JitHart, SETTLE_IDLE_MS, type JitOptions } from './jit-hart';
+import { HS_IN_WFI } from '../layout/hart-state';
+import { HART_STATE_BASE, HART_STRIDE } from '../layout/wasm-memory';
 
 describe('leakBranchHeat', () => {
   it('takes the same amount off every count, down to 0, and leaves translated starts marked', () => {
@@ -120,5 +122,29 @@ describe('mixed mode with leaking heat', () => {
     const stats = await runSpreadLoop(1000, { settleAfter: 1000 * TURN });
     expect(stats.heatThreshold).toBe(400);
     expect(stats.regionsCompiled).toBeLessThanOrEqual(1);
+  });
+
+  it('settles once the whole machine is idle: a long WFI sleep with every other hart in WFI', async () => {
+    const m = await createTestMachine({ harts: 2 });
+    m.code(RAM_BASE, [A.jal(0, 0)]);
+    const jit = new JitHart(m.cpus[0]!, m.memory, 0, {
+      threshold: 400,
+      settledThreshold: 100,
+      settleAfter: 1e12,
+    });
+    const otherInWfi = new Int32Array(
+      m.memory.buffer,
+      HART_STATE_BASE + HART_STRIDE + HS_IN_WFI,
+      1,
+    );
+    const thresholdAfter = (sleptMs: number) => {
+      jit.noteIdle(sleptMs);
+      jit.run(100); // settling is checked at the next slice
+      return jit.stats.heatThreshold;
+    };
+    expect(thresholdAfter(SETTLE_IDLE_MS + 50)).toBe(400); // hart 1 is running
+    otherInWfi[0] = 1;
+    expect(thresholdAfter(SETTLE_IDLE_MS - 1)).toBe(400); // a short sleep
+    expect(thresholdAfter(SETTLE_IDLE_MS)).toBe(100);
   });
 });

@@ -4,7 +4,13 @@
 // only answers the dispatcher's requests: translate a region, install a hash entry, invalidate
 // pages written by a store (or raced by one, store-tlb-shootdown.ts), flush.
 import type { CpuExports } from '../loader';
-import { HART_STATE_BASE, HART_STRIDE, MACHINE_CONFIG_BASE } from '../layout/wasm-memory';
+import {
+  HART_STATE_BASE,
+  HART_STRIDE,
+  MACHINE_CONFIG_BASE,
+  MAX_HARTS,
+} from '../layout/wasm-memory';
+import { HS_IN_WFI } from '../layout/hart-state';
 import { CFG_NUM_HARTS, CFG_POLL_INTERVAL } from '../layout/machine-config';
 import { CodeCache, TRACKED_BATCH } from './code-cache';
 import { buildDispatcher } from './dispatch/dispatcher';
@@ -52,6 +58,11 @@ const JIT_POLL_FACTOR = 4;
 export const HEAT_LEAK_PERIOD = 1 << 20;
 export const HEAT_LEAK_DIVISOR = 2;
 
+/** A WFI sleep at least this long (ms), with every hart in WFI: the guest is idle (noteIdle).
+ * The vCPU workers sleep at most 100 ms at a time; a guest idle at its prompt sleeps that long,
+ * while a booting 2-hart Linux slept 11–20 ms with both harts in WFI. */
+export const SETTLE_IDLE_MS = 50;
+
 export interface JitOptions {
   /** Instructions the interpreter runs from a block start before it is translated (default 0:
    * translate before first run; colder code is run by the interpreter). */
@@ -65,7 +76,8 @@ export interface JitOptions {
    * HEAT_LEAK_PERIOD; 0: counts never leak). */
   heatLeakPeriod?: number;
   /** Mixed mode: the threshold once this hart has run `settleAfter` instructions (interpreted
-   * and translated); by default `threshold` throughout. */
+   * and translated), or has found the whole machine idle (noteIdle), whichever comes first; by
+   * default `threshold` throughout. */
   settledThreshold?: number;
   settleAfter?: number;
 }
@@ -86,6 +98,10 @@ export class JitHart {
   /** Mixed mode: the threshold after settling and when (Infinity: never). */
   private readonly settledThreshold: number;
   private settleAfter: number;
+  /** noteIdle saw the machine idle: settle at the next slice. */
+  private idleSeen = false;
+  /** Where each hart's in-WFI flag (HS_IN_WFI) is, as an index into words. */
+  private readonly inWfiWords: number[];
   private nextHeatLeak: number;
   private heatLeaks = 0;
 
@@ -98,6 +114,10 @@ export class JitHart {
     const words = (this.words = new Int32Array(memory.buffer));
     const interval = words[(MACHINE_CONFIG_BASE + CFG_POLL_INTERVAL) >> 2]!;
     const harts = words[(MACHINE_CONFIG_BASE + CFG_NUM_HARTS) >> 2]!;
+    this.inWfiWords = Array.from(
+      { length: Math.min(Math.max(1, harts), MAX_HARTS) },
+      (_, h) => (HART_STATE_BASE + h * HART_STRIDE + HS_IN_WFI) >> 2,
+    );
     const exported = cpu as unknown as {
       jit_tracks_code_stores?: () => number;
     };
@@ -181,7 +201,9 @@ export class JitHart {
    * boundary, possibly a few instructions later), returns an EXIT_* reason. */
   run(budget: number): number {
     if (this.heatLeak > 0) this.leakHeat();
-    if (this.settleAfter !== Infinity && this.executed() >= this.settleAfter) this.settle();
+    if (this.settleAfter !== Infinity && (this.idleSeen || this.executed() >= this.settleAfter)) {
+      this.settle();
+    }
     let left = budget;
     for (;;) {
       let result: number;
@@ -208,6 +230,15 @@ export class JitHart {
   /** Instructions this hart has run in mixed mode, interpreted and translated. */
   private executed(): number {
     return this.hash.counter(D.HDR_INTERPRETED) + this.hash.counter(D.HDR_TRANSLATED);
+  }
+
+  /** The hart slept `ms` in WFI. After a long sleep (SETTLE_IDLE_MS) with every other hart in
+   * WFI too, the whole guest had nothing to do: its start-up is over, and the hart settles. (A
+   * booting SMP guest's harts also sleep while they wait for each other or for a tick, but
+   * briefly, or while another hart runs.) */
+  noteIdle(ms: number): void {
+    if (ms < SETTLE_IDLE_MS || this.settleAfter === Infinity) return;
+    this.idleSeen = this.inWfiWords.every((w, h) => h === this.hart || this.words[w] !== 0);
   }
 
   /** Switches to the settled threshold (and the leak that goes with it), once. */

@@ -13,6 +13,7 @@ import type { MachineSpec } from '../common/riscv64/machine-spec';
 import type { JitSettings } from '../common/riscv64/jit-settings';
 import type { VmConfig } from '../../core/api/types';
 import { Riscv64VmmBackend } from '../common/riscv64/vmm-backend';
+import { SETTLE_AFTER, SETTLED_JIT_THRESHOLD } from '../../cpu/jit/hart-runner';
 import { FileStoreError, type FileStore } from '../common/riscv64/file-store';
 
 const IMAGES = 'public/images/riscv64';
@@ -86,6 +87,13 @@ describe.skipIf(!haveImages)('riscv64 machine in Node with the JIT', () => {
       `mixed, 1 hart: ${stats.translatedInstructions} translated / ${stats.interpretedSteps} interpreted, ` +
         `${stats.blocksCompiled} blocks, compile ${stats.compileMs.toFixed(0)} ms`,
     );
+    // Idle at the prompt, the hart has settled to the lower threshold — by idling: it has run
+    // fewer instructions than would settle it otherwise.
+    await expect
+      .poll(() => machine.metrics().harts[0]!.jit!.heatThreshold, { timeout: 5_000 })
+      .toBe(SETTLED_JIT_THRESHOLD);
+    const settled = machine.metrics().harts[0]!.jit!;
+    expect(settled.translatedInstructions + settled.interpretedSteps).toBeLessThan(SETTLE_AFTER);
   }, 120_000);
 
   it('boots two harts in mixed mode, both online', async () => {

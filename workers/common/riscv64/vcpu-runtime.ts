@@ -93,6 +93,7 @@ export async function runVcpu(init: VcpuInit, env: VcpuEnvironment): Promise<voi
   const data = new DataView(mailbox.bytes.buffer, mailbox.bytes.byteOffset, 8);
 
   let cpu: CpuExports | undefined;
+  let noteIdle = (_ms: number): void => {}; // the hart runner's, once it exists
   let lastReturnMs = env.hostNow();
   // SBI legacy console output (earlycon) is batched per line.
   let consoleBytes: number[] = [];
@@ -150,8 +151,11 @@ export async function runVcpu(init: VcpuInit, env: VcpuEnvironment): Promise<voi
       if ((BigInt(seen >>> 0) & state.csr(HS_MIE)) !== 0n || signals.control(hart) !== 0) return;
       const timerMs =
         timeoutTicks < 0n ? Infinity : (Number(timeoutTicks) * 1000) / GUEST_TICKS_PER_SECOND;
+      const sleptFrom = env.hostNow();
       Atomics.wait(memoryWords, pendingIndex, seen, Math.min(timerMs, MAX_WFI_MS));
-      if (env.hostNow() - lastReturnMs >= SYNC_INTERVAL_MS) {
+      const now = env.hostNow();
+      noteIdle(now - sleptFrom);
+      if (now - lastReturnMs >= SYNC_INTERVAL_MS) {
         signals.setControl(hart, HartControl.SyncCounters);
       }
     },
@@ -175,6 +179,7 @@ export async function runVcpu(init: VcpuInit, env: VcpuEnvironment): Promise<voi
     table.markStarted(hart);
   }
   const runner = await hartRunner(cpu, init, env.hostNow);
+  noteIdle = (ms) => runner.noteIdle(ms);
   if (init.restored) {
     cpu.tlb_flush(hart);
     runner.flush(); // guest RAM was rewritten under any translation
@@ -253,7 +258,12 @@ export async function runVcpu(init: VcpuInit, env: VcpuEnvironment): Promise<voi
 async function hartRunner(cpu: CpuExports, init: VcpuInit, now: () => number): Promise<HartRunner> {
   const { hart, jit } = init;
   if (!jit || jit.mode === 'off') {
-    return { run: (budget) => cpu.run(hart, budget), stats: undefined, flush: () => {} };
+    return {
+      run: (budget) => cpu.run(hart, budget),
+      stats: undefined,
+      flush: () => {},
+      noteIdle: () => {},
+    };
   }
   const { createHartRunner } = await import('../../../cpu/jit/hart-runner');
   return createHartRunner(cpu, init.memory, hart, {
