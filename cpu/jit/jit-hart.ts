@@ -237,7 +237,8 @@ export class JitHart {
    * booting SMP guest's harts also sleep while they wait for each other or for a tick, but
    * briefly, or while another hart runs.) */
   noteIdle(ms: number): void {
-    if (ms < SETTLE_IDLE_MS || this.settleAfter === Infinity) return;
+    if (ms < SETTLE_IDLE_MS || this.idleSeen || this.settleAfter === Infinity) return;
+    // Sticky until the next slice settles: another hart may wake before that.
     this.idleSeen = this.inWfiWords.every((w, h) => h === this.hart || this.words[w] !== 0);
   }
 
