@@ -119,6 +119,12 @@ export function LiveStats({ vm, active }: { vm: UiVm; active: boolean }) {
               <span className="muted small">{formatRate(rates.jit.wasmBytes)}B</span>
             </dd>
           </div>
+          {rates.jit.heatThreshold > 0 && (
+            <div title="mixed mode: instructions the interpreter runs from a jump target before the code there is translated; lower once the whole guest has been idle (its start-up is over)">
+              <dt>hot after</dt>
+              <dd>{formatRate(rates.jit.heatThreshold)} instr.</dd>
+            </div>
+          )}
         </dl>
       )}
       {queueRates.length > 0 && (

@@ -91,6 +91,7 @@ describe('jitSummary', () => {
           regionsCompiled: 0,
           modulesCompiled: 0,
           flushes: 0,
+          heatThreshold: 32_000 / (hart + 1),
         },
       })),
     }) as unknown as MachineMetrics;
@@ -103,6 +104,7 @@ describe('jitSummary', () => {
     expect(summary.cacheSize).toBe(30);
     expect(summary.blocksCompiled).toBe(60);
     expect(summary.compileMs).toBe(200);
+    expect(summary.heatThreshold).toBe(16_000); // the lowest: one hart has settled
     expect(summary.mode).toBe('mixed');
   });
 

@@ -35,6 +35,9 @@ export interface JitSummary {
   cacheSize: number;
   compileMs: number;
   wasmBytes: number;
+  /** Mixed mode: instructions run from a jump target before it is translated — the lowest of
+   * the harts' (lower once the guest has settled); 0 when no hart counts heat. */
+  heatThreshold: number;
 }
 
 interface JitTotals {
@@ -44,6 +47,7 @@ interface JitTotals {
   cacheSize: number;
   compileMs: number;
   wasmBytes: number;
+  heatThreshold: number;
 }
 
 /** The JIT counters of every hart added up; undefined when no hart reported any. */
@@ -59,6 +63,7 @@ function jitTotals(metrics: MachineMetrics): JitTotals | undefined {
       cacheSize: 0,
       compileMs: 0,
       wasmBytes: 0,
+      heatThreshold: 0,
     };
     totals.translated += stats.translatedInstructions;
     totals.interpreted += stats.interpretedSteps;
@@ -66,6 +71,10 @@ function jitTotals(metrics: MachineMetrics): JitTotals | undefined {
     totals.cacheSize += stats.cacheSize;
     totals.compileMs += stats.compileMs;
     totals.wasmBytes += stats.wasmBytes;
+    // Older vCPU builds report no threshold: counted as 0, shown as nothing.
+    const threshold = stats.heatThreshold ?? 0;
+    if (threshold > 0 && (totals.heatThreshold === 0 || threshold < totals.heatThreshold))
+      totals.heatThreshold = threshold;
   }
   return totals;
 }
@@ -95,6 +104,7 @@ export function jitSummary(
     cacheSize: now.cacheSize,
     compileMs: now.compileMs,
     wasmBytes: now.wasmBytes,
+    heatThreshold: now.heatThreshold,
   };
 }
 
