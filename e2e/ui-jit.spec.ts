@@ -1,6 +1,7 @@
 /**
  * The playground's CPU engine setting (issue 11): choose the JIT in the launch form, boot, and the
- * live stats panel shows what ran translated, the translation cache and compile time.
+ * live stats panel shows what ran translated, the translation cache, compile time and the
+ * hotness threshold (lower once the guest idles).
  */
 import { test, expect } from '@playwright/test';
 import { chromiumAvailable, CHROMIUM_PATH } from './support/chromium';
@@ -30,6 +31,8 @@ test.describe('playground UI with the JIT', () => {
     await expect(stats).toContainText('JIT translated', { timeout: 10_000 });
     await expect(stats).toContainText(/\d+ %/);
     await expect(stats).toContainText('blocks / cache');
+    // Idle at its prompt, the guest has settled: mixed mode's threshold is the lower one.
+    await expect(stats).toContainText(/hot after\s*8\.0 k instr/, { timeout: 10_000 });
     await expect(page.getByTestId('ips')).not.toHaveText('—');
   });
 });
