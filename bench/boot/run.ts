@@ -6,6 +6,7 @@
 import { existsSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { spawnSync } from 'node:child_process';
+import { hasCommand } from '../lib/commands';
 import { parseBenchArgs } from '../lib/args';
 import { loadManifest, unpackImage } from '../lib/images';
 import { timeToMarker } from '../lib/process-marker';
@@ -22,10 +23,6 @@ async function repeat(runs: number, once: () => Promise<number>): Promise<number
   const values: number[] = [];
   for (let i = 0; i < runs; i++) values.push(await once());
   return values;
-}
-
-function hasCommand(command: string): boolean {
-  return spawnSync('sh', ['-c', `command -v ${command}`]).status === 0;
 }
 
 function qemuName(harts: number): string {

@@ -5,7 +5,7 @@
  * Runs only where host/engine/probe.ts says KVM can run Linux (vmx/svm); elsewhere the section is
  * reported as skipped with the probe's reason (on kvm_pvm hosts: no vmx/svm).
  */
-import { spawnSync } from 'node:child_process';
+import { hasCommand } from '../lib/commands';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -95,7 +95,7 @@ function qemuMicrovm(
   cmdline: string,
   skipped: BenchSkip[],
 ): Promise<number[]> | undefined {
-  if (spawnSync('sh', ['-c', 'command -v qemu-system-x86_64']).status !== 0) {
+  if (!hasCommand('qemu-system-x86_64')) {
     skipped.push({ name: 'qemu-system-x86_64 microvm', reason: 'not installed (qemu-system-x86)' });
     return undefined;
   }

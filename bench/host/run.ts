@@ -9,7 +9,7 @@
  *  - where the probe says KVM runs Linux: KVM boot vs qemu microvm -enable-kvm (kvm-vs-qemu.ts).
  * All daemon VMs run in one `kindling-host gateway` process, observed through the gateway console.
  */
-import { spawnSync } from 'node:child_process';
+import { hasCommand } from '../lib/commands';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -173,7 +173,7 @@ async function qemuBoot(
   runs: number,
   skipped: BenchSkip[],
 ): Promise<{ ms: number[]; rss: number[] } | undefined> {
-  if (spawnSync('sh', ['-c', 'command -v qemu-system-riscv64']).status !== 0) {
+  if (!hasCommand('qemu-system-riscv64')) {
     skipped.push({
       name: 'qemu-system-riscv64',
       reason: 'not installed (Debian qemu-system-misc)',

@@ -4,6 +4,7 @@
  * size and command line, in the same run. See bench/README.md.
  */
 import { spawnSync } from 'node:child_process';
+import { hasCommand } from '../lib/commands';
 import { mkdtempSync, writeFileSync, truncateSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -67,7 +68,7 @@ async function main(): Promise<void> {
   const image = loadManifest().find((i) => i.arch === 'riscv64');
   if (!image) throw new Error('no riscv64 image in public/images');
   const files = unpackImage(image);
-  const haveQemu = spawnSync('sh', ['-c', 'command -v qemu-system-riscv64']).status === 0;
+  const haveQemu = hasCommand('qemu-system-riscv64');
   if (!haveQemu)
     skipped.push({
       name: 'qemu-system-riscv64',

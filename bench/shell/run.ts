@@ -6,6 +6,7 @@
  * the same kernel, initramfs and command line, in the same run. See bench/README.md.
  */
 import { spawnSync } from 'node:child_process';
+import { hasCommand } from '../lib/commands';
 import { writeFileSync } from 'node:fs';
 import { parseBenchArgs } from '../lib/args';
 import { loadManifest, unpackImage } from '../lib/images';
@@ -47,7 +48,7 @@ async function main(): Promise<void> {
   const image = loadManifest().find((i) => i.arch === 'riscv64');
   if (!image) throw new Error('no riscv64 image in public/images');
   const files = unpackImage(image);
-  const haveQemu = spawnSync('sh', ['-c', 'command -v qemu-system-riscv64']).status === 0;
+  const haveQemu = hasCommand('qemu-system-riscv64');
   if (!haveQemu)
     skipped.push({ name: QEMU_NAME, reason: 'not installed (Debian qemu-system-misc)' });
   spawnSync('npm', ['run', '--silent', 'build:cpu'], { stdio: 'inherit' });
