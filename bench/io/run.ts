@@ -9,7 +9,7 @@ import { mkdtempSync, writeFileSync, truncateSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseBenchArgs } from '../lib/args';
-import { loadManifest, unpackImage } from '../lib/images';
+import { unpackRiscv64Image } from '../lib/images';
 import { ConsoleProcess } from '../lib/console-process';
 import type { BenchOutput, BenchResult, BenchSkip } from '../lib/schema';
 
@@ -65,9 +65,7 @@ function scratchDisk(): string {
 async function main(): Promise<void> {
   const { json, runs } = parseBenchArgs();
   const skipped: BenchSkip[] = [];
-  const image = loadManifest().find((i) => i.arch === 'riscv64');
-  if (!image) throw new Error('no riscv64 image in public/images');
-  const files = unpackImage(image);
+  const { image, files } = unpackRiscv64Image();
   const haveQemu = hasCommand('qemu-system-riscv64');
   if (!haveQemu)
     skipped.push({

@@ -27,6 +27,13 @@ export function loadManifest(): ManifestImage[] {
   return manifest.images;
 }
 
+/** The manifest's riscv64 image, which the guest-side benchmarks boot, unpacked. */
+export function unpackRiscv64Image(): { image: ManifestImage; files: Record<string, string> } {
+  const image = loadManifest().find((i) => i.arch === 'riscv64');
+  if (!image) throw new Error('no riscv64 image in public/images');
+  return { image, files: unpackImage(image) };
+}
+
 /** Unpacks an image's files (gunzip where stored compressed) into a temp folder; returns paths by role. */
 export function unpackImage(image: ManifestImage): Record<string, string> {
   const dir = mkdtempSync(join(tmpdir(), `kindling-${image.name}-`));

@@ -9,7 +9,7 @@ import { spawnSync } from 'node:child_process';
 import { hasCommand } from '../lib/commands';
 import { writeFileSync } from 'node:fs';
 import { parseBenchArgs } from '../lib/args';
-import { loadManifest, unpackImage } from '../lib/images';
+import { unpackRiscv64Image } from '../lib/images';
 import { ConsoleProcess } from '../lib/console-process';
 import type { BenchOutput, BenchResult, BenchSkip } from '../lib/schema';
 
@@ -45,9 +45,7 @@ function kindling(jit: 'off' | 'mixed', cmdline: string): ConsoleProcess {
 async function main(): Promise<void> {
   const { json, runs } = parseBenchArgs();
   const skipped: BenchSkip[] = [];
-  const image = loadManifest().find((i) => i.arch === 'riscv64');
-  if (!image) throw new Error('no riscv64 image in public/images');
-  const files = unpackImage(image);
+  const { image, files } = unpackRiscv64Image();
   const haveQemu = hasCommand('qemu-system-riscv64');
   if (!haveQemu)
     skipped.push({ name: QEMU_NAME, reason: 'not installed (Debian qemu-system-misc)' });
