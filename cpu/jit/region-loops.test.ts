@@ -96,6 +96,30 @@ const RECURSIVE = [
   A.jalr(0, ra, 0), // base:
 ];
 
+/** The same with calls as `auipc ra; jalr ra` (translate/block-reader.ts reads them as jumps to
+ * their constant target): t1 keeps the auipc's value, ra the link. */
+const RECURSIVE_FAR = [
+  ...A.li(sp, RAM_BASE + 0x8000n),
+  A.addi(a0, 0, DEPTH),
+  A.auipc(ra, 0),
+  A.jalr(ra, ra, 12), // → sum
+  A.SPIN,
+  A.beq(a0, 0, 52), // sum: → base
+  A.addi(sp, sp, -16),
+  A.sd(sp, ra, 8),
+  A.sd(sp, a0, 0),
+  A.addi(a0, a0, -1),
+  A.auipc(t1, 0),
+  A.jalr(ra, t1, -20), // → sum
+  A.ld(t0, sp, 0),
+  A.add(a0, a0, t0),
+  A.add(a1, a1, t1),
+  A.ld(ra, sp, 8),
+  A.addi(sp, sp, 16),
+  A.jalr(0, ra, 0),
+  A.jalr(0, ra, 0), // base:
+];
+
 describe('loops in a region', () => {
   beforeAll(async () => {
     await cpuModule();
@@ -124,5 +148,13 @@ describe('loops in a region', () => {
     expect(m.harts[0]!.x(a0)).toBe(BigInt((DEPTH * (DEPTH + 1)) / 2));
     // Each level's call and return without a dispatcher turn in between.
     expect(jit.stats.blockRuns).toBeLessThan(DEPTH / 4);
+  });
+
+  it('a function calling itself through auipc + jalr runs exact at every stop', async () => {
+    const spin = RAM_BASE + BigInt(RECURSIVE_FAR.indexOf(A.SPIN) * 4);
+    const { m } = await runBoth(RECURSIVE_FAR, spin);
+    expect(m.harts[0]!.x(a0)).toBe(BigInt((DEPTH * (DEPTH + 1)) / 2));
+    const auipc = RAM_BASE + BigInt(RECURSIVE_FAR.indexOf(A.auipc(t1, 0)) * 4);
+    expect(m.harts[0]!.x(a1)).toBe(BigInt.asUintN(64, auipc * BigInt(DEPTH)));
   });
 });

@@ -1,9 +1,9 @@
 import { describe, it, expect } from 'vitest';
 import * as A from '../../test-support/asm';
 import { GUEST_RAM_WASM_BASE, RVC_TABLE_BASE } from '../../layout/wasm-memory';
-import { readBlock, readRegion } from './block-reader';
+import { readBlock, readRegion, readRegionBlocks } from './block-reader';
 
-const { a0, a1 } = A.X;
+const { a0, a1, ra, t1 } = A.X;
 const CSRR_MHARTID = A.csrr(a0, 0xf14);
 
 function memoryWith(words: number[], at = 0): WebAssembly.Memory {
@@ -70,6 +70,31 @@ describe('readBlock / readRegion', () => {
     expect(starts((offset) => offset === 16)).toEqual([0, 4, 16]);
     // 12 follows a plain jump (often another function): only when warm.
     expect(starts(() => true)).toEqual([0, 4, 16, 12]);
+  });
+
+  it('reads auipc + jalr as a jump to its constant target, but does not grow into it', () => {
+    const memory = memoryWith([
+      A.beq(a0, 0, 20), // 0: → 20
+      A.addi(a0, a0, -1), // 4
+      A.auipc(ra, 0), // 8
+      A.jalr(ra, ra, -8), // 12: calls 0, the region's own entry
+      A.auipc(ra, 0), // 16: the return point
+      A.jalr(ra, ra, 16), // 20: calls 32, reached by nothing else
+      A.jalr(0, t1, 0), // 24
+      A.addi(a1, a1, 1), // 28
+      A.addi(a1, a1, 2), // 32
+      A.jalr(0, ra, 0), // 36
+    ]);
+    const region = readRegionBlocks(memory, GUEST_RAM_WASM_BASE)!;
+    const starts = region.starts.map((b) => b.wasmPc - GUEST_RAM_WASM_BASE);
+    expect(starts).toEqual([0, 4, 20, 16, 24, 28]); // not 32: a call's target is not followed
+    const last = (k: number) => region.blocks[k]!.insts.at(-1)!.inst;
+    expect(last(1)).toEqual({ kind: 'jal', rd: ra, imm: -12n, far: true }); // 12 → 0
+    expect(last(3)).toEqual({ kind: 'jal', rd: ra, imm: 12n, far: true }); // 20 → 32
+    // Entered at the jalr itself (the branch to 20), its register is whatever was there.
+    expect(last(2)).toMatchObject({ kind: 'jalr', rd: ra, rs1: ra });
+    // A jalr whose register the block did not just set stays an indirect jump.
+    expect(last(4)).toMatchObject({ kind: 'jalr', rd: 0, rs1: t1 });
   });
 
   it('never reads past the end of the page', () => {

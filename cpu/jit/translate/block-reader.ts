@@ -4,7 +4,7 @@
 // is the block at an entry plus the blocks statically reachable from it inside the same page
 // (branch and JAL targets, fall-throughs incl. call return points), compiled into one function.
 import { HART_STATE_BASE, RVC_TABLE_BASE } from '../../layout/wasm-memory';
-import { decode, endsBlock } from './decode';
+import { decode, endsBlock, type Inst } from './decode';
 import {
   compileRegions,
   type BlockInst,
@@ -43,6 +43,19 @@ interface ReadBlock extends DecodedBlock {
   returnPoint?: number;
 }
 
+/** `auipc r, hi; jalr rd, lo(r)` (a call or tail call beyond JAL's reach, or any call linked
+ * without relaxation) reads as a JAL to its constant target. The region does not grow into the
+ * target for it (a caller would absorb its callees, and its loops would then share registers
+ * with theirs), but when the target is in the region anyway — a function calling itself — the
+ * call stays inside it instead of leaving through the region's exit and entry. */
+function farJump(inst: Inst | undefined, before: BlockInst | undefined, offset: number) {
+  if (inst?.kind !== 'jalr' || before?.inst.kind !== 'auipc') return inst;
+  const auipc = before.inst;
+  if (auipc.rd === 0 || auipc.rd !== inst.rs1) return inst;
+  const imm = BigInt(before.offset - offset) + auipc.imm + (inst.imm & -2n);
+  return { kind: 'jal', rd: inst.rd, imm, far: true } satisfies Inst;
+}
+
 /** Decodes the block at `wasmPc`; undefined if its first instruction must be interpreted. */
 function readOne(view: DataView, wasmPc: number, maxInsns: number): ReadBlock | undefined {
   const insts: BlockInst[] = [];
@@ -63,7 +76,7 @@ function readOne(view: DataView, wasmPc: number, maxInsns: number): ReadBlock | 
       word = view.getUint32(page + offset, true);
       length = 4;
     }
-    const inst = word === 0 ? undefined : decode(word);
+    const inst = word === 0 ? undefined : farJump(decode(word), insts.at(-1), offset);
     if (!inst) {
       // The dispatcher finds no block there and lets the interpreter run it; the code after
       // it is worth translating with the region.
@@ -76,7 +89,7 @@ function readOne(view: DataView, wasmPc: number, maxInsns: number): ReadBlock | 
       // The fall-through is also where a call (JAL/JALR with a link) returns to, and after a
       // plain jump usually the next function: worth translating with the region.
       successors.push(offset);
-      if (inst.kind === 'branch' || inst.kind === 'jal') {
+      if (inst.kind === 'branch' || (inst.kind === 'jal' && !inst.far)) {
         successors.push(offset - length + Number(inst.imm));
       }
       break;

@@ -32,7 +32,9 @@ export type Inst =
   | { kind: 'alui'; op: AluOp; word: boolean; rd: number; rs1: number; imm: bigint }
   | { kind: 'lui'; rd: number; imm: bigint }
   | { kind: 'auipc'; rd: number; imm: bigint }
-  | { kind: 'jal'; rd: number; imm: bigint }
+  /** `far`: an `auipc r, hi; jalr rd, lo(r)` pair read as one jump to its constant target
+   * (block-reader.ts). */
+  | { kind: 'jal'; rd: number; imm: bigint; far?: true }
   | { kind: 'jalr'; rd: number; rs1: number; imm: bigint }
   | { kind: 'branch'; op: BranchOp; rs1: number; rs2: number; imm: bigint }
   | { kind: 'load'; size: 1 | 2 | 4 | 8; signed: boolean; rd: number; rs1: number; imm: bigint }
